@@ -1,0 +1,27 @@
+"""API errors as JSON with a clear message; database rule violations become 400s, not 500s."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
+from django.db.models import ProtectedError
+from rest_framework import status
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DjangoValidationError):
+        exc = ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
+    elif isinstance(exc, ProtectedError):
+        names = sorted({str(obj) for obj in exc.protected_objects})[:10]
+        return Response(
+            {"detail": "This object is still referenced and cannot be deleted.",
+             "referenced_by": names},
+            status=status.HTTP_409_CONFLICT,
+        )
+    elif isinstance(exc, IntegrityError):
+        return Response(
+            {"detail": "The change conflicts with existing data (a duplicate or a broken link)."},
+            status=status.HTTP_409_CONFLICT,
+        )
+    return drf_exception_handler(exc, context)

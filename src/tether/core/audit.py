@@ -1,0 +1,100 @@
+"""Writing the audit trail. Services call these inside their own transaction.
+
+No signals: a signal misses bulk writes and raw SQL, so every write path records its
+changes explicitly (bulk paths with `record_bulk`).
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from tether.core.models import AuditAction, AuditEntry
+
+
+def _json_value(value):
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, list | tuple | set):
+        return [_json_value(v) for v in value]
+    if hasattr(value, "code"):  # django-countries Country
+        return value.code
+    return str(value)
+
+
+def snapshot(instance: models.Model) -> dict:
+    """The stored values of an object, JSON-ready: foreign keys as ids, many-to-many as id lists."""
+    data = {}
+    for field in instance._meta.concrete_fields:
+        if field.name in ("created", "last_updated", "password"):
+            continue
+        data[field.name] = _json_value(field.value_from_object(instance))
+    if instance.pk is not None:
+        for field in instance._meta.many_to_many:
+            data[field.name] = sorted(
+                getattr(instance, field.name).values_list("pk", flat=True)
+            )
+    return data
+
+
+def _actor_fields(actor) -> dict:
+    if actor is None:
+        return {"actor": None, "actor_name": "system"}
+    return {"actor": actor, "actor_name": actor.get_username()}
+
+
+def record_change(
+    *, actor, instance: models.Model, action: str, before: dict | None, source: str = ""
+) -> AuditEntry:
+    """Record one create, update or delete. `before` is the snapshot taken before the write."""
+    after = None if action == AuditAction.DELETE else snapshot(instance)
+    return AuditEntry.objects.create(
+        **_actor_fields(actor),
+        action=action,
+        content_type=ContentType.objects.get_for_model(instance, for_concrete_model=True),
+        object_id=str(instance.pk),
+        object_repr=str(instance)[:250],
+        before=before,
+        after=after,
+        source=source,
+    )
+
+
+@dataclass(frozen=True)
+class BulkChange:
+    object_id: object
+    object_repr: str
+    action: str
+    before: dict | None
+    after: dict | None
+
+
+def record_bulk(
+    *, actor, model: type[models.Model], changes: Iterable[BulkChange], source: str = "",
+    batch_size: int = 5000,
+) -> int:
+    """Record many changes of one model in bulk inserts; returns how many were recorded."""
+    content_type = ContentType.objects.get_for_model(model, for_concrete_model=True)
+    actor_fields = _actor_fields(actor)
+    entries = [
+        AuditEntry(
+            **actor_fields,
+            action=change.action,
+            content_type=content_type,
+            object_id=str(change.object_id),
+            object_repr=change.object_repr[:250],
+            before=change.before,
+            after=change.after,
+            source=source,
+        )
+        for change in changes
+    ]
+    AuditEntry.objects.bulk_create(entries, batch_size=batch_size)
+    return len(entries)

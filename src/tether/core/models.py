@@ -1,0 +1,124 @@
+"""Users with roles, and the audit trail of every change to the register."""
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.urls import reverse
+
+from tether.core.querysets import RestrictedManager, RestrictedQuerySet
+from tether.core.roles import INTERNAL_ROLES, Role, role_allows
+
+
+class TetherModel(models.Model):
+    """Base of every register object: timestamps and the restricted manager."""
+
+    created = models.DateTimeField(auto_now_add=True)
+    last_updated = models.DateTimeField(auto_now=True)
+
+    objects = RestrictedManager()
+
+    permission_domain = "registry"
+    # Lookup from this model to a provider id, for provider contacts; None: never shown.
+    provider_scope: str | None = None
+
+    class Meta:
+        abstract = True
+
+    def get_absolute_url(self):
+        meta = self._meta
+        return reverse(f"{meta.app_label}:{meta.model_name}_detail", args=[self.pk])
+
+
+class TetherUserManager(UserManager.from_queryset(RestrictedQuerySet)):
+    pass
+
+
+class User(AbstractUser):
+    """A person who signs in: an internal user with a role, or a provider's contact."""
+
+    role = models.CharField(max_length=32, choices=Role.choices, default=Role.EXECUTIVE)
+    provider = models.ForeignKey(
+        "registry.Provider",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="contacts",
+        help_text="Only for provider contacts: the provider whose items they see.",
+    )
+
+    objects = TetherUserManager()
+
+    permission_domain = "users"
+    provider_scope = None
+
+    class Meta:
+        ordering = ["username"]
+        constraints = [
+            models.CheckConstraint(
+                name="user_provider_contact_has_provider",
+                condition=(
+                    models.Q(role=Role.PROVIDER_CONTACT, provider__isnull=False)
+                    | (~models.Q(role=Role.PROVIDER_CONTACT) & models.Q(provider__isnull=True))
+                ),
+                violation_error_message="A provider contact needs a provider; "
+                "internal users have none.",
+            )
+        ]
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+    def get_absolute_url(self):
+        return reverse("core:user_detail", args=[self.pk])
+
+    @property
+    def is_internal(self) -> bool:
+        return self.role in INTERNAL_ROLES
+
+    def can(self, action: str, model) -> bool:
+        """Whether this user may take `action` on `model` through the internal UI and API."""
+        return self.is_active and role_allows(self.role, action, model.permission_domain)
+
+
+class AuditAction(models.TextChoices):
+    CREATE = "create", "Created"
+    UPDATE = "update", "Updated"
+    DELETE = "delete", "Deleted"
+
+
+class AuditEntry(models.Model):
+    """One change to the register: who, when, what, and the values before and after."""
+
+    timestamp = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Kept as text too, so the trail still names the person after their account is deleted.
+    actor_name = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=10, choices=AuditAction.choices)
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.CharField(max_length=64)
+    object_repr = models.CharField(max_length=250)
+    before = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
+    after = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
+    source = models.CharField(
+        max_length=32, blank=True, help_text="Where the change came from: web, api, import, cli…"
+    )
+
+    objects = RestrictedManager()
+    permission_domain = "audit"
+
+    class Meta:
+        ordering = ["-timestamp", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="audit_object_idx")]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self):
+        return f"{self.get_action_display()} {self.object_repr} by {self.actor_name or 'system'}"
+
+    def changed_fields(self) -> list[tuple[str, object, object]]:
+        """(field, before, after) for each value that differs."""
+        before, after = self.before or {}, self.after or {}
+        keys = sorted(set(before) | set(after))
+        return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]

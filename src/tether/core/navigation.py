@@ -1,0 +1,43 @@
+"""The main menu, filtered by what the user's role may see."""
+
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.urls import reverse
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    label: str
+    url_name: str
+    model: str  # "app_label.ModelName", whose view permission shows the item
+
+
+MENU = [
+    ("Register", [
+        MenuItem("Organisations", "registry:organisation_list", "registry.Organisation"),
+        MenuItem("Value chain", "registry:activity_list", "registry.Activity"),
+        MenuItem("Providers", "registry:provider_list", "registry.Provider"),
+        MenuItem("Services", "registry:service_list", "registry.Service"),
+        MenuItem("Arrangements", "registry:arrangement_list", "registry.Arrangement"),
+        MenuItem("Subcontracting", "registry:subcontractinglink_list",
+                 "registry.SubcontractingLink"),
+    ]),
+    ("Administration", [
+        MenuItem("Users", "core:user_list", "core.User"),
+        MenuItem("Audit trail", "core:auditentry_list", "core.AuditEntry"),
+    ]),
+]
+
+
+def menu_for(user) -> list[tuple[str, list[tuple[str, str]]]]:
+    groups = []
+    for title, items in MENU:
+        visible = [
+            (item.label, reverse(item.url_name))
+            for item in items
+            if user.can("view", apps.get_model(item.model))
+        ]
+        if visible:
+            groups.append((title, visible))
+    return groups

@@ -1,0 +1,50 @@
+"""Roles and what each may do: the one table every permission check reads."""
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", "Administrator"
+    VENDOR_MANAGER = "vendor_manager", "Outsourcing / vendor manager"
+    RISK_OFFICER = "risk_officer", "Risk & compliance officer"
+    SECURITY_OFFICER = "security_officer", "Security officer"
+    EXECUTIVE = "executive", "Executive (read-only)"
+    AUDITOR = "auditor", "Auditor (read-only, audit trail)"
+    PROVIDER_CONTACT = "provider_contact", "Provider contact (external)"
+
+
+INTERNAL_ROLES = frozenset(Role) - {Role.PROVIDER_CONTACT}
+
+# Every model names the permission domain it belongs to; a role writes the domains listed
+# here and reads everything internal. Executives and auditors only read.
+WRITE_DOMAINS: dict[str, frozenset[str]] = {
+    Role.ADMIN: frozenset({"registry", "risk", "security", "performance", "users"}),
+    Role.VENDOR_MANAGER: frozenset({"registry", "performance"}),
+    Role.RISK_OFFICER: frozenset({"risk"}),
+    Role.SECURITY_OFFICER: frozenset({"security"}),
+    Role.EXECUTIVE: frozenset(),
+    Role.AUDITOR: frozenset(),
+    Role.PROVIDER_CONTACT: frozenset(),
+}
+
+# Who may read the change history of objects (PRODUCT.md: the auditor reads it; so do the
+# people who make the changes). Executives see outcomes, not the trail.
+AUDIT_TRAIL_READERS = frozenset(INTERNAL_ROLES - {Role.EXECUTIVE})
+
+# Domains readable only by some roles (user accounts are the admin's business).
+READ_RESTRICTED_DOMAINS: dict[str, frozenset[str]] = {
+    "users": frozenset({Role.ADMIN}),
+    "audit": AUDIT_TRAIL_READERS,
+}
+
+ACTIONS = ("view", "add", "change", "delete")
+
+
+def role_allows(role: str, action: str, domain: str) -> bool:
+    """Whether a role may take `action` on objects of a permission domain (internal surfaces)."""
+    if role not in INTERNAL_ROLES:
+        return False
+    if action == "view":
+        readers = READ_RESTRICTED_DOMAINS.get(domain)
+        return readers is None or role in readers
+    return domain in WRITE_DOMAINS.get(role, frozenset())
