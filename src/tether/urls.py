@@ -1,6 +1,11 @@
 from django.urls import include, path
 
+from tether.core.urls import public_urlpatterns
+from tether.registry.dashboard import home
+
 urlpatterns = [
+    *public_urlpatterns,
+    path("", home, name="home"),
     path("", include("tether.core.urls")),
     path("registry/", include("tether.registry.urls")),
     path("api/", include("tether.api_urls")),

@@ -21,7 +21,7 @@ class LoginRequiredMiddleware:
         path = request.path_info
         if request.user.is_authenticated or path.startswith(PUBLIC_PREFIXES):
             return self.get_response(request)
-        if path.startswith("/api/"):
+        if path.startswith("/api/") and not path.startswith(("/api/docs/", "/api/redoc/")):
             # The API authenticates tokens itself (DRF); let it answer 401 with its own body.
             return self.get_response(request)
         if request.headers.get("HX-Request"):

@@ -1,2 +1,4 @@
+from tether.registry.views import VIEWSETS
+
 app_name = "registry"
-urlpatterns = []
+urlpatterns = [pattern for viewset in VIEWSETS for pattern in viewset.urls()]

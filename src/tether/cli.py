@@ -1,0 +1,118 @@
+"""`tether`: serve, demo, import/export, generate; anything else goes to Django's commands."""
+
+import argparse
+import os
+import secrets
+import sys
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+OWN_COMMANDS = {
+    "serve": "Run the web server (gunicorn).",
+    "demo": "Set up a demo portfolio, print the login, and serve it.",
+    "import": "Import providers, arrangements, services or activities from CSV/XLSX.",
+    "export": "Export the register to CSV/XLSX.",
+    "generate": "Generate a synthetic portfolio at any scale (benchmarks).",
+}
+
+
+def _setup_django():
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tether.settings")
+    import django
+
+    django.setup()
+
+
+def _is_sqlite() -> bool:
+    from django.conf import settings
+
+    return settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
+
+
+def serve(host: str, port: int, workers: int | None, migrate: bool | None) -> None:
+    """Serve Tether with gunicorn; SQLite installs are migrated first, PostgreSQL only on request."""
+    from django.core.management import call_command
+    from gunicorn.app.base import BaseApplication
+
+    from tether.wsgi import application
+
+    if migrate or (migrate is None and _is_sqlite()):
+        call_command("migrate", interactive=False, verbosity=0)
+    workers = workers or (2 if _is_sqlite() else (os.cpu_count() or 1) * 2 + 1)
+
+    class TetherServer(BaseApplication):
+        def load_config(self):
+            self.cfg.set("bind", f"{host}:{port}")
+            self.cfg.set("workers", workers)
+            self.cfg.set("threads", 4)
+            self.cfg.set("accesslog", "-")
+            self.cfg.set("timeout", 120)
+
+        def load(self):
+            return application
+
+    TetherServer().run()
+
+
+def demo(host: str, port: int, serve_after: bool) -> None:
+    """Migrate, load the demo portfolio, reset the admin's password and print the login."""
+    from django.core.management import call_command
+
+    from tether.core.models import User
+    from tether.core.roles import Role
+
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("load_demo")
+    password = os.environ.get("TETHER_DEMO_PASSWORD") or secrets.token_urlsafe(12)
+    admin = User.objects.filter(username="admin").first()
+    if admin is None:
+        admin = User(username="admin", first_name="Demo", last_name="Administrator",
+                     role=Role.ADMIN, is_staff=True, is_superuser=True)
+    admin.set_password(password)
+    admin.save()
+    print(f"\n  Tether demo is ready at http://{host}:{port}/")
+    print(f"  Log in as:  admin  /  {password}\n", flush=True)
+    if serve_after:
+        serve(host, port, workers=None, migrate=False)
+
+
+def _server_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default=DEFAULT_HOST)
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT)
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] in ("-h", "--help"):
+        print("usage: tether COMMAND [options]\n\nTether's own commands:")
+        for name, text in OWN_COMMANDS.items():
+            print(f"  {name:<10} {text}")
+        print("\nEvery Django management command works too (migrate, createsuperuser, …).")
+        print("Run `tether COMMAND --help` for a command's options.")
+        return
+    command, rest = argv[0], argv[1:]
+    _setup_django()
+    if command == "serve":
+        parser = argparse.ArgumentParser(prog="tether serve", description=OWN_COMMANDS["serve"])
+        _server_arguments(parser)
+        parser.add_argument("--workers", type=int, default=None)
+        parser.add_argument("--migrate", action=argparse.BooleanOptionalAction, default=None,
+                            help="Apply migrations first (default: only on SQLite).")
+        args = parser.parse_args(rest)
+        serve(args.host, args.port, args.workers, args.migrate)
+    elif command == "demo":
+        parser = argparse.ArgumentParser(prog="tether demo", description=OWN_COMMANDS["demo"])
+        _server_arguments(parser)
+        parser.add_argument("--no-serve", action="store_true",
+                            help="Set up the demo and exit without serving.")
+        args = parser.parse_args(rest)
+        demo(args.host, args.port, serve_after=not args.no_serve)
+    else:
+        from django.core.management import execute_from_command_line
+
+        django_command = {"import": "import_data", "export": "export_data"}.get(command, command)
+        execute_from_command_line(["tether", django_command, *rest])
+
+
+if __name__ == "__main__":
+    main()

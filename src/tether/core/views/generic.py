@@ -1,0 +1,242 @@
+"""Generic pages for any register model: list, detail, add/edit, delete, history, choices.
+
+A model declares its pages once with an `ObjectViewSet` subclass; permissions are applied
+here, in `ViewSetMixin`, and nowhere else.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import ProtectedError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.views import View
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+from django_tables2.tables import Table
+
+from tether.core.models import AuditEntry
+from tether.core.views.display import object_fields
+
+MAX_PER_PAGE = 500
+
+
+@dataclass
+class Panel:
+    """A related-objects table shown on a detail page, with a link to the full list."""
+
+    title: str
+    table: Table
+    more_url: str = ""
+    total: int | None = None
+
+
+class ObjectViewSet:
+    """The declaration of one model's pages."""
+
+    model = None
+    url_prefix = ""
+    filterset_class = None
+    table_class = None
+    form_class = None
+    create_service = None
+    update_service = None
+    delete_service = None
+    detail_template = "tether/object_detail.html"
+    detail_fields: list[str] | None = None
+    choices_search_field = "name"
+    pages = ("list", "add", "choices", "detail", "edit", "delete", "history")
+
+    @classmethod
+    def base_queryset(cls):
+        """The list and detail queryset, with the joins its pages need."""
+        return cls.model.objects.all()
+
+    @classmethod
+    def detail_panels(cls, request, obj) -> list[Panel]:
+        return []
+
+    @classmethod
+    def url_name(cls, page: str) -> str:
+        return f"{cls.model._meta.model_name}_{page}"
+
+    @classmethod
+    def urls(cls):
+        prefix = cls.url_prefix
+        pages = [
+            ("", ObjectListView, "list"),
+            ("add/", ObjectEditView, "add"),
+            ("choices/", ObjectChoicesView, "choices"),
+            ("<int:pk>/", ObjectDetailView, "detail"),
+            ("<int:pk>/edit/", ObjectEditView, "edit"),
+            ("<int:pk>/delete/", ObjectDeleteView, "delete"),
+            ("<int:pk>/history/", ObjectHistoryView, "history"),
+        ]
+        return [
+            path(f"{prefix}{route}", view.as_view(viewset=cls), name=cls.url_name(page))
+            for route, view, page in pages
+            if page in cls.pages
+        ]
+
+
+class ViewSetMixin:
+    """Role check on the view's action, and the restricted queryset: out of scope is 404."""
+
+    viewset: type[ObjectViewSet] = None
+    action = "view"
+
+    def get_action(self) -> str:
+        return self.action
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.can(self.get_action(), self.viewset.model):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return self.viewset.base_queryset().restrict(self.request.user, self.get_action())
+
+    def page_context(self) -> dict:
+        model = self.viewset.model
+        meta = model._meta
+        app = meta.app_label
+        user = self.request.user
+        return {
+            "viewset": self.viewset,
+            "verbose_name": meta.verbose_name,
+            "verbose_name_plural": meta.verbose_name_plural,
+            "list_url": reverse(f"{app}:{self.viewset.url_name('list')}"),
+            "add_url": reverse(f"{app}:{self.viewset.url_name('add')}")
+            if user.can("add", model) and "add" in self.viewset.pages else None,
+            "can_change": user.can("change", model) and "edit" in self.viewset.pages,
+            "can_delete": user.can("delete", model) and "delete" in self.viewset.pages,
+            "can_read_history": user.can("view", AuditEntry) and "history" in self.viewset.pages,
+        }
+
+
+class ObjectListView(ViewSetMixin, SingleTableMixin, FilterView):
+    template_name = "tether/object_list.html"
+
+    def get_filterset_class(self):
+        return self.viewset.filterset_class
+
+    def get_table_class(self):
+        return self.viewset.table_class
+
+    def get_table_pagination(self, table):
+        try:
+            per_page = int(self.request.GET.get("per_page", 50))
+        except ValueError:
+            per_page = 50
+        return {"per_page": max(1, min(per_page, MAX_PER_PAGE))}
+
+    def get_template_names(self):
+        if self.request.htmx and self.request.htmx.target == "results":
+            return ["tether/inc/results.html"]
+        return [self.template_name]
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), **self.page_context()}
+
+
+class ObjectDetailView(ViewSetMixin, View):
+    def get(self, request, pk):
+        obj = get_object_or_404(self.get_queryset(), pk=pk)
+        context = {
+            **self.page_context(),
+            "object": obj,
+            "fields": object_fields(obj, self.viewset.detail_fields),
+            "panels": self.viewset.detail_panels(request, obj),
+        }
+        return render(request, self.viewset.detail_template, context)
+
+
+class ObjectEditView(ViewSetMixin, View):
+    template_name = "tether/object_edit.html"
+
+    def get_action(self) -> str:
+        return "change" if "pk" in self.kwargs else "add"
+
+    def get_form(self, instance=None):
+        form_class = self.viewset.form_class
+        data = self.request.POST if self.request.method == "POST" else None
+        return form_class(data=data, instance=instance, user=self.request.user)
+
+    def render_form(self, form, instance):
+        context = {**self.page_context(), "form": form, "object": instance}
+        return render(self.request, self.template_name, context)
+
+    def get(self, request, pk=None):
+        instance = get_object_or_404(self.get_queryset(), pk=pk) if pk else None
+        return self.render_form(self.get_form(instance), instance)
+
+    def post(self, request, pk=None):
+        instance = get_object_or_404(self.get_queryset(), pk=pk) if pk else None
+        form = self.get_form(instance)
+        if form.is_valid():
+            data = form.service_data()
+            try:
+                if instance is None:
+                    obj = self.viewset.create_service(actor=request.user, data=data)
+                else:
+                    obj = self.viewset.update_service(instance, actor=request.user, data=data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                verb = "Created" if instance is None else "Saved"
+                messages.success(request, format_html("{} {}.", verb, obj))
+                return redirect(obj.get_absolute_url())
+        return self.render_form(form, instance)
+
+
+class ObjectDeleteView(ViewSetMixin, View):
+    action = "delete"
+    template_name = "tether/object_delete.html"
+
+    def get(self, request, pk):
+        obj = get_object_or_404(self.get_queryset(), pk=pk)
+        return render(request, self.template_name, {**self.page_context(), "object": obj})
+
+    def post(self, request, pk):
+        obj = get_object_or_404(self.get_queryset(), pk=pk)
+        try:
+            self.viewset.delete_service(obj, actor=request.user)
+        except ProtectedError as error:
+            blockers = sorted({str(o) for o in error.protected_objects})
+            shown = ", ".join(blockers[:5]) + ("…" if len(blockers) > 5 else "")
+            messages.error(request, f"{obj} is still referenced by {shown}; "
+                                    "remove or reassign those first.")
+            return redirect(obj.get_absolute_url())
+        messages.success(request, f"Deleted {obj}.")
+        return redirect(self.page_context()["list_url"])
+
+
+class ObjectHistoryView(ViewSetMixin, View):
+    template_name = "tether/object_history.html"
+
+    def get(self, request, pk):
+        if not request.user.can("view", AuditEntry):
+            raise PermissionDenied
+        obj = get_object_or_404(self.get_queryset(), pk=pk)
+        entries = AuditEntry.objects.restrict(request.user).filter(
+            content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
+        ).select_related("actor")[:500]
+        context = {**self.page_context(), "object": obj, "entries": entries}
+        return render(request, self.template_name, context)
+
+
+class ObjectChoicesView(ViewSetMixin, View):
+    """Options for a SearchSelect: the first matches of the search text, as <option>s."""
+
+    limit = 25
+
+    def get(self, request):
+        text = request.GET.get("q", "").strip()
+        queryset = self.get_queryset()
+        if text:
+            queryset = queryset.filter(**{f"{self.viewset.choices_search_field}__icontains": text})
+        options = queryset.order_by(self.viewset.choices_search_field)[: self.limit]
+        return render(request, "tether/inc/options.html", {"options": options})

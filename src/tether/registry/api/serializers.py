@@ -1,0 +1,82 @@
+"""Named serializers of the register, so the OpenAPI schema is complete."""
+
+from rest_framework import serializers
+
+from tether.core.api.serializers import TetherModelSerializer
+from tether.registry.models import (
+    Activity,
+    Arrangement,
+    Organisation,
+    Provider,
+    ProviderIdentifier,
+    Service,
+    SubcontractingLink,
+)
+from tether.registry.validators import currency_codes
+
+
+class OrganisationSerializer(TetherModelSerializer):
+    class Meta:
+        model = Organisation
+        fields = ["id", "display", "name", "lei", "country", "description", "created",
+                  "last_updated"]
+
+
+class ActivitySerializer(TetherModelSerializer):
+    class Meta:
+        model = Activity
+        fields = ["id", "display", "organisation", "parent", "name", "porter_area", "category",
+                  "is_core_competency", "sourcing", "description", "created", "last_updated"]
+        read_only_fields = ["category"]
+
+
+class ProviderSerializer(TetherModelSerializer):
+    spend_currency = serializers.ChoiceField(choices=sorted(currency_codes()), default="EUR")
+
+    class Meta:
+        model = Provider
+        fields = ["id", "display", "name", "lei", "country", "person_type", "parent",
+                  "ultimate_parent", "outsourcing_type", "status", "relationship_owner",
+                  "annual_spend", "spend_currency", "service_countries",
+                  "data_storage_countries", "services", "website", "description", "created",
+                  "last_updated"]
+        read_only_fields = ["ultimate_parent"]
+
+    def validate_lei(self, value):
+        return "".join(value.split()).upper() if value else None
+
+
+class ProviderIdentifierSerializer(TetherModelSerializer):
+    class Meta:
+        model = ProviderIdentifier
+        fields = ["id", "display", "provider", "scheme", "value", "country", "created",
+                  "last_updated"]
+
+
+class ServiceSerializer(TetherModelSerializer):
+    class Meta:
+        model = Service
+        fields = ["id", "display", "name", "service_type", "description", "activities",
+                  "created", "last_updated"]
+
+
+class ArrangementSerializer(TetherModelSerializer):
+    currency = serializers.ChoiceField(choices=sorted(currency_codes()), default="EUR")
+
+    class Meta:
+        model = Arrangement
+        fields = ["id", "display", "reference", "title", "organisation", "provider", "services",
+                  "arrangement_type", "overarching", "status", "start_date", "end_date",
+                  "notice_period_entity_days", "notice_period_provider_days",
+                  "notice_deadline", "renewal_type", "annual_cost", "currency",
+                  "governing_law_country", "is_critical", "criticality_reason",
+                  "substitutability", "data_involved", "owner", "notes", "created",
+                  "last_updated"]
+        read_only_fields = ["notice_deadline"]
+
+
+class SubcontractingLinkSerializer(TetherModelSerializer):
+    class Meta:
+        model = SubcontractingLink
+        fields = ["id", "display", "provider", "subcontractor", "service", "arrangement",
+                  "supports_critical_function", "description", "created", "last_updated"]

@@ -1,0 +1,210 @@
+"""The register's pages, declared once per model."""
+
+from django.urls import reverse
+
+from tether.core.views.generic import ObjectViewSet, Panel
+from tether.registry import filtersets, forms, selectors, services, tables
+from tether.registry.models import (
+    Activity,
+    Arrangement,
+    Organisation,
+    Provider,
+    ProviderIdentifier,
+    Service,
+    SubcontractingLink,
+)
+
+ROWS = selectors.PANEL_ROWS
+
+
+def _list_url(name: str, **params) -> str:
+    query = "&".join(f"{key}={value}" for key, value in params.items())
+    return f"{reverse(f'registry:{name}_list')}?{query}"
+
+
+def _panel(title, table_class, queryset, more_url="", total=None):
+    return Panel(title, table_class(list(queryset[:ROWS]), orderable=False), more_url, total)
+
+
+class OrganisationViews(ObjectViewSet):
+    model = Organisation
+    url_prefix = "organisations/"
+    filterset_class = filtersets.OrganisationFilterSet
+    table_class = tables.OrganisationTable
+    form_class = forms.OrganisationForm
+    create_service = staticmethod(services.organisation_create)
+    update_service = staticmethod(services.organisation_update)
+    delete_service = staticmethod(services.organisation_delete)
+
+    @classmethod
+    def detail_panels(cls, request, obj):
+        user = request.user
+        return [
+            _panel("Value chain", tables.ActivityTable,
+                   selectors.activity_list(user=user).filter(organisation=obj),
+                   _list_url("activity", organisation=obj.pk)),
+            _panel("Arrangements", tables.ArrangementTable,
+                   selectors.arrangement_list(user=user).filter(organisation=obj),
+                   _list_url("arrangement", organisation=obj.pk)),
+        ]
+
+
+class ActivityViews(ObjectViewSet):
+    model = Activity
+    url_prefix = "activities/"
+    filterset_class = filtersets.ActivityFilterSet
+    table_class = tables.ActivityTable
+    form_class = forms.ActivityForm
+    create_service = staticmethod(services.activity_create)
+    update_service = staticmethod(services.activity_update)
+    delete_service = staticmethod(services.activity_delete)
+
+    @classmethod
+    def base_queryset(cls):
+        return Activity.objects.select_related("organisation", "parent")
+
+    @classmethod
+    def detail_panels(cls, request, obj):
+        user = request.user
+        return [
+            _panel("Sub-activities", tables.ActivityTable,
+                   selectors.activity_list(user=user).filter(parent=obj)),
+            _panel("Services supporting it", tables.ServiceTable,
+                   Service.objects.restrict(user).filter(activities=obj)),
+            _panel("Arrangements covering it", tables.ArrangementTable,
+                   selectors.activity_arrangements(user=user, activity=obj),
+                   _list_url("arrangement", activity=obj.pk)),
+        ]
+
+
+class ProviderViews(ObjectViewSet):
+    model = Provider
+    url_prefix = "providers/"
+    filterset_class = filtersets.ProviderFilterSet
+    table_class = tables.ProviderTable
+    form_class = forms.ProviderForm
+    create_service = staticmethod(services.provider_create)
+    update_service = staticmethod(services.provider_update)
+    delete_service = staticmethod(services.provider_delete)
+
+    @classmethod
+    def base_queryset(cls):
+        return Provider.objects.select_related("ultimate_parent", "parent", "relationship_owner")
+
+    @classmethod
+    def detail_panels(cls, request, obj):
+        user = request.user
+        links = selectors.subcontracting_link_list(user=user)
+        return [
+            _panel("Arrangements", tables.ArrangementTable,
+                   selectors.arrangement_list(user=user).filter(provider=obj),
+                   _list_url("arrangement", provider=obj.pk)),
+            _panel("Value-chain activities supported", tables.ActivityTable,
+                   selectors.provider_activities(user=user, provider=obj)),
+            _panel("Subcontractors (its suppliers)", tables.SubcontractingLinkTable,
+                   links.filter(provider=obj),
+                   _list_url("subcontractinglink", provider=obj.pk)),
+            _panel("Subcontracted by", tables.SubcontractingLinkTable,
+                   links.filter(subcontractor=obj),
+                   _list_url("subcontractinglink", subcontractor=obj.pk)),
+            _panel("Other identifiers", tables.ProviderIdentifierTable,
+                   ProviderIdentifier.objects.restrict(user).filter(provider=obj)
+                   .select_related("provider"),
+                   _list_url("provideridentifier", provider=obj.pk)),
+            _panel("Group companies", tables.ProviderTable,
+                   selectors.provider_list(user=user).filter(parent=obj),
+                   _list_url("provider", ultimate_parent=obj.ultimate_parent_id or obj.pk)),
+        ]
+
+
+class ProviderIdentifierViews(ObjectViewSet):
+    model = ProviderIdentifier
+    url_prefix = "identifiers/"
+    filterset_class = filtersets.ProviderIdentifierFilterSet
+    table_class = tables.ProviderIdentifierTable
+    form_class = forms.ProviderIdentifierForm
+    create_service = staticmethod(services.provider_identifier_create)
+    update_service = staticmethod(services.provider_identifier_update)
+    delete_service = staticmethod(services.provider_identifier_delete)
+    choices_search_field = "value"
+
+    @classmethod
+    def base_queryset(cls):
+        return ProviderIdentifier.objects.select_related("provider")
+
+
+class ServiceViews(ObjectViewSet):
+    model = Service
+    url_prefix = "services/"
+    filterset_class = filtersets.ServiceFilterSet
+    table_class = tables.ServiceTable
+    form_class = forms.ServiceForm
+    create_service = staticmethod(services.service_create)
+    update_service = staticmethod(services.service_update)
+    delete_service = staticmethod(services.service_delete)
+
+    @classmethod
+    def detail_panels(cls, request, obj):
+        user = request.user
+        return [
+            _panel("Providers", tables.ProviderTable,
+                   selectors.provider_list(user=user).filter(services=obj)),
+            _panel("Arrangements", tables.ArrangementTable,
+                   selectors.arrangement_list(user=user).filter(services=obj),
+                   _list_url("arrangement", service=obj.pk)),
+        ]
+
+
+class ArrangementViews(ObjectViewSet):
+    model = Arrangement
+    url_prefix = "arrangements/"
+    filterset_class = filtersets.ArrangementFilterSet
+    table_class = tables.ArrangementTable
+    form_class = forms.ArrangementForm
+    create_service = staticmethod(services.arrangement_create)
+    update_service = staticmethod(services.arrangement_update)
+    delete_service = staticmethod(services.arrangement_delete)
+    choices_search_field = "reference"
+
+    @classmethod
+    def base_queryset(cls):
+        return Arrangement.objects.select_related(
+            "provider", "organisation", "overarching", "owner"
+        )
+
+    @classmethod
+    def detail_panels(cls, request, obj):
+        user = request.user
+        return [
+            _panel("Subsequent arrangements", tables.ArrangementTable,
+                   selectors.arrangement_list(user=user).filter(overarching=obj)),
+            _panel("Supply chain (subcontracting)", tables.SubcontractingLinkTable,
+                   selectors.subcontracting_link_list(user=user).filter(arrangement=obj)),
+            _panel("Value-chain activities", tables.ActivityTable,
+                   selectors.activity_list(user=user).filter(services__arrangements=obj)
+                   .distinct()),
+        ]
+
+
+class SubcontractingLinkViews(ObjectViewSet):
+    model = SubcontractingLink
+    url_prefix = "subcontracting/"
+    filterset_class = filtersets.SubcontractingLinkFilterSet
+    table_class = tables.SubcontractingLinkTable
+    form_class = forms.SubcontractingLinkForm
+    create_service = staticmethod(services.subcontracting_link_create)
+    update_service = staticmethod(services.subcontracting_link_update)
+    delete_service = staticmethod(services.subcontracting_link_delete)
+    choices_search_field = "provider__name"
+
+    @classmethod
+    def base_queryset(cls):
+        return SubcontractingLink.objects.select_related(
+            "provider", "subcontractor", "service", "arrangement"
+        )
+
+
+VIEWSETS = [
+    OrganisationViews, ActivityViews, ProviderViews, ProviderIdentifierViews, ServiceViews,
+    ArrangementViews, SubcontractingLinkViews,
+]
