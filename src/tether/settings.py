@@ -125,6 +125,7 @@ STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(DATA_DIR / "static")))
 # Serving from the apps' own folders means `tether demo` works without collectstatic;
 # production runs collectstatic and gets compressed, cache-busted files.
 WHITENOISE_USE_FINDERS = True
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
                 "OPTIONS": {"location": str(DATA_DIR / "media")}},
@@ -169,7 +170,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "CountryEnum": "tether.registry.api.enums.COUNTRY_CODES",
+        "CurrencyEnum": "tether.registry.api.enums.CURRENCY_CODES",
+        "OutsourcingTypeEnum": "tether.registry.choices.OutsourcingType",
+    },
 }
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"

@@ -145,8 +145,13 @@ class ObjectListView(ViewSetMixin, SingleTableMixin, FilterView):
 class ObjectDetailView(ViewSetMixin, View):
     def get(self, request, pk):
         obj = get_object_or_404(self.get_queryset(), pk=pk)
+        app = self.viewset.model._meta.app_label
         context = {
             **self.page_context(),
+            **{
+                f"{page}_url": reverse(f"{app}:{self.viewset.url_name(page)}", args=[obj.pk])
+                for page in ("edit", "delete", "history") if page in self.viewset.pages
+            },
             "object": obj,
             "fields": object_fields(obj, self.viewset.detail_fields),
             "panels": self.viewset.detail_panels(request, obj),

@@ -12,7 +12,7 @@ from tether.registry.models import (
     Service,
     SubcontractingLink,
 )
-from tether.registry.validators import currency_codes
+from tether.registry.api.enums import CURRENCY_CODES
 
 
 class OrganisationSerializer(TetherModelSerializer):
@@ -31,7 +31,7 @@ class ActivitySerializer(TetherModelSerializer):
 
 
 class ProviderSerializer(TetherModelSerializer):
-    spend_currency = serializers.ChoiceField(choices=sorted(currency_codes()), default="EUR")
+    spend_currency = serializers.ChoiceField(choices=CURRENCY_CODES, default="EUR")
 
     class Meta:
         model = Provider
@@ -61,7 +61,7 @@ class ServiceSerializer(TetherModelSerializer):
 
 
 class ArrangementSerializer(TetherModelSerializer):
-    currency = serializers.ChoiceField(choices=sorted(currency_codes()), default="EUR")
+    currency = serializers.ChoiceField(choices=CURRENCY_CODES, default="EUR")
 
     class Meta:
         model = Arrangement

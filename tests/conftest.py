@@ -1,0 +1,52 @@
+"""Shared fixtures: one user per role (two provider contacts), logged-in clients."""
+
+import pytest
+from django.test import Client
+
+from tests.factories import ProviderFactory, UserFactory
+from tether.core.roles import INTERNAL_ROLES, Role
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def provider_a(db):
+    return ProviderFactory(name="Alpha Outsourcing SA", country="FR")
+
+
+@pytest.fixture
+def provider_b(db):
+    return ProviderFactory(name="Beta Cloud GmbH", country="DE")
+
+
+@pytest.fixture
+def users(db, provider_a, provider_b):
+    """Every role, plus two contacts of two different providers."""
+    people = {role: UserFactory(username=f"{role}-user", role=role) for role in INTERNAL_ROLES}
+    people["contact_a"] = UserFactory(
+        username="contact-a", role=Role.PROVIDER_CONTACT, provider=provider_a
+    )
+    people["contact_b"] = UserFactory(
+        username="contact-b", role=Role.PROVIDER_CONTACT, provider=provider_b
+    )
+    return people
+
+
+@pytest.fixture
+def admin_user(users):
+    return users[Role.ADMIN]
+
+
+@pytest.fixture
+def login():
+    """A client logged in as the given user."""
+
+    def make(user) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make
