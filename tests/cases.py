@@ -91,7 +91,7 @@ CASES = [
 
 
 def form_post_data(case: ModelCase, instance=None) -> dict:
-    """Form data for an edit: the instance's current values (as the form shows them) + the update."""
+    """Form data for an edit: the instance's current values plus the update."""
     from django.forms.models import model_to_dict
 
     data = {}

@@ -30,7 +30,7 @@ def _is_sqlite() -> bool:
 
 
 def serve(host: str, port: int, workers: int | None, migrate: bool | None) -> None:
-    """Serve Tether with gunicorn; SQLite installs are migrated first, PostgreSQL only on request."""
+    """Serve with gunicorn; SQLite installs are migrated first, PostgreSQL only on request."""
     from django.core.management import call_command
     from gunicorn.app.base import BaseApplication
 

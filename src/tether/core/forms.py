@@ -1,18 +1,9 @@
 """Base model form: choices limited to what the user may see, data handed to a service."""
 
 from django import forms
-from django.db import models
-
-
-def _form_field(db_field, **kwargs):
-    if isinstance(db_field, models.URLField):
-        kwargs.setdefault("assume_scheme", "https")
-    return db_field.formfield(**kwargs)
 
 
 class TetherModelForm(forms.ModelForm):
-    formfield_callback = staticmethod(_form_field)
-
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user

@@ -117,7 +117,6 @@ class OrganisationSpec(NamedTuple):
     prefix: str  # of arrangement references
     description: str
     value_chain: dict  # Porter area -> (top-level name, [ActivitySpec])
-    arrangements: int
 
 
 A = ActivitySpec
@@ -194,7 +193,6 @@ BANK = OrganisationSpec(
             A("Internal audit"),
         ]),
     },
-    230,
 )
 
 MANUFACTURER = OrganisationSpec(
@@ -258,7 +256,6 @@ MANUFACTURER = OrganisationSpec(
             A("Facility management", S.OUTSOURCED, False, ("Facility management",)),
         ]),
     },
-    170,
 )
 
 ORGANISATIONS = (BANK, MANUFACTURER)
@@ -301,7 +298,7 @@ NAMED_PROVIDERS = (
     P("oracle_de", "Oracle Deutschland B.V. & Co. KG", "DE", "oracle", tier=2,
       services=(IAAS, MAINT), store=("DE",)),
     P("ibm", "International Business Machines Corporation", "US"),
-    P("ibm_de", "IBM Deutschland GmbH", "DE", "ibm", OT.ITO, 1, ("Managed hosting", MAINT),
+    P("ibm_de", "IBM Deutschland GmbH", "DE", "ibm", OT.ITO, 2, ("Managed hosting", MAINT),
       store=("DE",)),
     P("sap", "SAP SE", "DE", website="https://www.sap.com"),
     P("sap_de", "SAP Deutschland SE & Co. KG", "DE", "sap", tier=2,
@@ -455,7 +452,7 @@ NAMED_PROVIDERS = (
     P("dachser", "Dachser SE", "DE", kind=OT.BPO, tier=1,
       services=("Road haulage", "Warehousing & contract logistics")),
     P("iron_mountain", "Iron Mountain Incorporated", "US"),
-    P("iron_mountain_de", "Iron Mountain Deutschland GmbH", "DE", "iron_mountain", OT.BPO, 1,
+    P("iron_mountain_de", "Iron Mountain Deutschland GmbH", "DE", "iron_mountain", OT.BPO, 0,
       ("Document archiving",)),
     P("prosegur", "Prosegur Cash S.A.", "ES"),
     P("prosegur_de", "Prosegur GmbH", "DE", "prosegur", OT.BPO, 0,

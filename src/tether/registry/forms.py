@@ -33,6 +33,7 @@ class ActivityForm(TetherModelForm):
 
 class ProviderForm(TetherModelForm):
     spend_currency = forms.ChoiceField(choices=currency_choices, initial="EUR")
+    website = forms.URLField(assume_scheme="https", required=False)
 
     class Meta:
         model = Provider

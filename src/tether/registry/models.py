@@ -90,7 +90,9 @@ class Activity(TetherModel):
         if self.parent_id is None:
             return
         if self.parent.organisation_id != self.organisation_id:
-            raise ValidationError({"parent": "The parent activity belongs to another organisation."})
+            raise ValidationError(
+                {"parent": "The parent activity belongs to another organisation."}
+            )
         ancestor, seen = self.parent, set()
         while ancestor is not None and ancestor.pk not in seen:
             if self.pk is not None and ancestor.pk == self.pk:
@@ -228,7 +230,7 @@ class Service(TetherModel):
 
 
 class Arrangement(TetherModel):
-    """A contractual arrangement with a provider: what, for whom, how long, at what cost and risk."""
+    """A contract with a provider: what, for whom, how long, at what cost and risk."""
 
     reference = models.CharField(
         max_length=100, unique=True, help_text="Your contract reference; unique."
@@ -311,7 +313,9 @@ class Arrangement(TetherModel):
         return self.reference
 
     def save(self, *args, **kwargs):
-        self.notice_deadline = compute_notice_deadline(self.end_date, self.notice_period_entity_days)
+        self.notice_deadline = compute_notice_deadline(
+            self.end_date, self.notice_period_entity_days
+        )
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "notice_deadline"}
@@ -345,7 +349,7 @@ def compute_notice_deadline(end_date, notice_days):
 
 
 class SubcontractingLink(TetherModel):
-    """A provider subcontracting (part of) a service to another provider: one edge of the nth-party chain."""
+    """A provider subcontracting (part of) a service to another: one edge of the nth-party chain."""
 
     provider = models.ForeignKey(
         Provider, on_delete=models.CASCADE, related_name="subcontracting_links",
@@ -355,7 +359,8 @@ class SubcontractingLink(TetherModel):
         Provider, on_delete=models.PROTECT, related_name="subcontracted_links"
     )
     service = models.ForeignKey(
-        Service, null=True, blank=True, on_delete=models.PROTECT, related_name="subcontracting_links"
+        Service, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="subcontracting_links",
     )
     arrangement = models.ForeignKey(
         Arrangement, null=True, blank=True, on_delete=models.CASCADE,

@@ -39,8 +39,9 @@ def _top_of_chain(provider: Provider) -> Provider | None:
 
 def descendant_ids_sql() -> str:
     table = Provider._meta.db_table
+    # Table names come from the models, never from input; values are bound parameters.
     return (
-        f"WITH RECURSIVE tree(id) AS ("
+        f"WITH RECURSIVE tree(id) AS ("  # noqa: S608
         f" SELECT id FROM {table} WHERE parent_id = %s"
         f" UNION SELECT p.id FROM {table} p JOIN tree t ON p.parent_id = t.id)"
         f" SELECT id FROM tree"
@@ -98,7 +99,7 @@ def reaches(start_provider_id: int, target_provider_id: int) -> bool:
     """Whether `target` is reachable from `start` along subcontracting links (any depth)."""
     table = SubcontractingLink._meta.db_table
     sql = (
-        f"WITH RECURSIVE reach(id) AS ("
+        f"WITH RECURSIVE reach(id) AS ("  # noqa: S608
         f" SELECT subcontractor_id FROM {table} WHERE provider_id = %s"
         f" UNION SELECT l.subcontractor_id FROM {table} l JOIN reach r ON l.provider_id = r.id)"
         f" SELECT 1 FROM reach WHERE id = %s LIMIT 1"

@@ -80,10 +80,14 @@ STEMS = (
 class Sector:
     """A kind of provider: the words in its names, what it delivers, how deep in the chain it sits."""
 
-    def __init__(self, key, words, outsourcing_type, services, tier):
+    def __init__(self, key, words, outsourcing_type, services, tier, countries=()):
         self.key, self.words, self.outsourcing_type = key, words, outsourcing_type
         self.services, self.tier = services, tier
+        self.countries = countries  # where such firms are typically established; empty: anywhere
 
+
+_NEARSHORE = ("DE", "PT", "PL", "RO", "BG", "IE", "PH", "IN", "ES")
+_INDUSTRIAL = ("DE", "DE", "DE", "CZ", "PL", "AT", "HU", "SK", "IT")
 
 # Tier orders the subcontracting graph: a provider only subcontracts to a higher tier,
 # so the graph can never loop.
@@ -92,7 +96,7 @@ SECTORS = {s.key: s for s in (
                            "Systems", "Softwarehaus"), OT.ITO,
            ("Application development", "Application maintenance", "IT service desk"), 0),
     Sector("contact", ("Contact Solutions", "Customer Care", "Call Center", "Customer Services"),
-           OT.BPO, ("Contact centre", "Complaints handling"), 0),
+           OT.BPO, ("Contact centre", "Complaints handling"), 0, _NEARSHORE),
     Sector("back_office", ("Business Services", "Back Office Services", "Document Services"),
            OT.BPO, ("Mortgage back-office processing", "Document archiving",
                     "Statement printing & mailing"), 0),
@@ -101,7 +105,8 @@ SECTORS = {s.key: s for s in (
     Sector("security", ("Cyber Security", "Security Labs", "Infosec"), OT.ICT_SERVICE,
            ("Security operations centre (SOC)", "Penetration testing"), 0),
     Sector("hr", ("HR Services", "Personalservice", "Staffing", "Payroll Services"), OT.BPO,
-           ("Payroll processing", "Temporary staffing", "Recruitment process outsourcing"), 0),
+           ("Payroll processing", "Temporary staffing", "Recruitment process outsourcing"), 0,
+           ("DE", "DE", "AT", "NL", "PL")),
     Sector("finance", ("Accounting", "Treuhand", "Tax Advisory"), OT.KPO,
            ("Accounting & tax services",), 0),
     Sector("marketing", ("Marketing", "Creative Studio", "Media Agency"), OT.KPO,
@@ -112,27 +117,27 @@ SECTORS = {s.key: s for s in (
            ("Engineering design services",), 0),
     Sector("machining", ("Präzisionstechnik", "Precision Parts", "Zerspanungstechnik",
                          "CNC Technik", "Metallbau", "Components"), OT.MANUFACTURING,
-           ("CNC machining", "Sheet metal fabrication"), 0),
+           ("CNC machining", "Sheet metal fabrication"), 0, _INDUSTRIAL),
     Sector("electronics", ("Electronics", "Elektronik", "Cable Systems"), OT.MANUFACTURING,
-           ("PCB assembly", "Cable harness assembly"), 0),
+           ("PCB assembly", "Cable harness assembly"), 0, _INDUSTRIAL),
     Sector("field_service", ("Industrieservice", "Field Services", "Service Technik"), OT.BPO,
-           ("Field service & repair", "Spare parts logistics"), 0),
+           ("Field service & repair", "Spare parts logistics"), 0, _INDUSTRIAL),
     Sector("facility", ("Facility Services", "Gebäudeservice"), OT.BPO,
-           ("Facility management",), 0),
+           ("Facility management",), 0, ("DE",)),
     Sector("logistics", ("Logistics", "Spedition", "Freight", "Transport & Logistik"), OT.BPO,
            ("Freight forwarding", "Warehousing & contract logistics"), 1),
     Sector("coating", ("Oberflächentechnik", "Coatings", "Galvanik"), OT.MANUFACTURING,
-           ("Surface treatment & coating",), 1),
+           ("Surface treatment & coating",), 1, _INDUSTRIAL),
     Sector("saas", ("Cloud Software", "Apps", "Platforms"), OT.ICT_SERVICE,
            ("CRM platform (SaaS)", "IT service management (SaaS)"), 2),
     Sector("haulage", ("Transporte", "Haulage", "Trucking", "Kurierdienst"), OT.BPO,
-           ("Road haulage",), 2),
+           ("Road haulage",), 2, _INDUSTRIAL),
     Sector("hosting", ("Hosting", "Cloud Services", "Datacenter"), OT.ICT_SERVICE,
            ("Managed hosting", "Data centre colocation"), 3),
     Sector("network", ("Networks", "Telecom", "Glasfaser"), OT.ICT_SERVICE,
-           ("Network connectivity",), 4),
+           ("Network connectivity",), 4, ("DE", "DE", "NL", "IE", "FR", "AT")),
     Sector("power", ("Energie", "Power", "Energy Services"), OT.ICT_SERVICE,
-           ("Data centre power supply",), 5),
+           ("Data centre power supply",), 5, ("DE", "DE", "NL", "IE", "FR")),
 )}
 
 
@@ -167,7 +172,10 @@ def company_name(rng, country: str, sector: Sector) -> str:
     return f"{head} {word} {form}"
 
 
-def weighted_country(rng) -> str:
+def sector_country(rng, sector: Sector) -> str:
+    """A country of establishment typical for `sector`."""
+    if sector.countries:
+        return rng.choice(sector.countries)
     return rng.choices(list(COUNTRY_WEIGHTS), weights=list(COUNTRY_WEIGHTS.values()))[0]
 
 

@@ -6,7 +6,8 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from stdnum import lei as stdnum_lei
-from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength, ValidationError as StdnumError
+from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength
+from stdnum.exceptions import ValidationError as StdnumError
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -16,7 +17,7 @@ def normalise_lei(value: str) -> str:
 
 
 def validate_lei(value: str) -> None:
-    """An LEI is 20 letters and digits whose last two are ISO 17442 (ISO 7064 MOD 97-10) check digits."""
+    """An LEI: 20 letters and digits, the last two ISO 17442 (MOD 97-10) check digits."""
     lei = normalise_lei(value)
     try:
         stdnum_lei.validate(lei)

@@ -1,5 +1,7 @@
 """Base serializer: the model's own rules (clean, constraints) checked before any service runs."""
 
+import copy
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django_countries.serializers import CountryFieldMixin
 from rest_framework import serializers
@@ -14,11 +16,14 @@ class TetherModelSerializer(CountryFieldMixin, serializers.ModelSerializer):
     def validate(self, attrs):
         attrs = super().validate(attrs)
         model = self.Meta.model
+        for name, value in attrs.items():
+            # An empty optional identifier means "none"; stored as "" it would collide with
+            # every other empty one under the unique constraint.
+            if value == "" and getattr(model._meta.get_field(name), "null", False):
+                attrs[name] = None
         m2m = {f.name for f in model._meta.many_to_many}
-        candidate = model(**{
-            f.attname: getattr(self.instance, f.attname)
-            for f in model._meta.concrete_fields
-        }) if self.instance is not None else model()
+        # A copy, so a failed validation leaves the instance the view holds untouched.
+        candidate = copy.copy(self.instance) if self.instance is not None else model()
         for name, value in attrs.items():
             if name not in m2m:
                 setattr(candidate, name, value)

@@ -3,8 +3,9 @@
 import django.contrib.auth.validators
 import django.core.serializers.json
 import django.utils.timezone
-import tether.core.models
 from django.db import migrations, models
+
+import tether.core.models
 
 
 class Migration(migrations.Migration):

@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from tether.core.api.serializers import TetherModelSerializer
+from tether.registry.api.enums import CURRENCY_CODES
 from tether.registry.models import (
     Activity,
     Arrangement,
@@ -12,7 +13,6 @@ from tether.registry.models import (
     Service,
     SubcontractingLink,
 )
-from tether.registry.api.enums import CURRENCY_CODES
 
 
 class OrganisationSerializer(TetherModelSerializer):
@@ -41,6 +41,10 @@ class ProviderSerializer(TetherModelSerializer):
                   "data_storage_countries", "services", "website", "description", "created",
                   "last_updated"]
         read_only_fields = ["ultimate_parent"]
+        extra_kwargs = {
+            "service_countries": {"required": False},
+            "data_storage_countries": {"required": False},
+        }
 
     def validate_lei(self, value):
         return "".join(value.split()).upper() if value else None

@@ -84,3 +84,6 @@ class SubcontractingLinkViewSet(TetherModelViewSet):
     create_service = staticmethod(services.subcontracting_link_create)
     update_service = staticmethod(services.subcontracting_link_update)
     delete_service = staticmethod(services.subcontracting_link_delete)
+
+    def base_queryset(self):
+        return SubcontractingLink.objects.select_related("provider", "subcontractor", "service")

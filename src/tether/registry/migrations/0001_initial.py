@@ -2,9 +2,10 @@
 
 import django.db.models.deletion
 import django_countries.fields
-import tether.registry.validators
 from django.conf import settings
 from django.db import migrations, models
+
+import tether.registry.validators
 
 
 class Migration(migrations.Migration):
