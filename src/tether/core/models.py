@@ -117,6 +117,9 @@ class AuditEntry(models.Model):
     def __str__(self):
         return f"{self.get_action_display()} {self.object_repr} by {self.actor_name or 'system'}"
 
+    def get_absolute_url(self):
+        return reverse("core:auditentry_detail", args=[self.pk])
+
     def changed_fields(self) -> list[tuple[str, object, object]]:
         """(field, before, after) for each value that differs."""
         before, after = self.before or {}, self.after or {}

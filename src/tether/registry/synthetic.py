@@ -77,6 +77,15 @@ STEMS = (
 )
 
 
+GERMAN_SPEAKING = frozenset({"DE", "AT", "CH"})
+GERMAN_WORDS = frozenset({
+    "Softwarehaus", "Personalservice", "Treuhand", "Konstruktion", "Präzisionstechnik",
+    "Zerspanungstechnik", "CNC Technik", "Metallbau", "Elektronik", "Industrieservice",
+    "Service Technik", "Gebäudeservice", "Spedition", "Transport & Logistik",
+    "Oberflächentechnik", "Galvanik", "Transporte", "Kurierdienst", "Glasfaser", "Energie",
+})
+
+
 class Sector:
     """A kind of provider: the words in its names, what it delivers, how deep in the chain it sits."""
 
@@ -84,6 +93,7 @@ class Sector:
         self.key, self.words, self.outsourcing_type = key, words, outsourcing_type
         self.services, self.tier = services, tier
         self.countries = countries  # where such firms are typically established; empty: anywhere
+        self.english_words = tuple(w for w in words if w not in GERMAN_WORDS) or words
 
 
 _NEARSHORE = ("DE", "PT", "PL", "RO", "BG", "IE", "PH", "IN", "ES")
@@ -158,7 +168,8 @@ def random_lei(rng) -> str:
 
 def company_name(rng, country: str, sector: Sector) -> str:
     """A plausible company name for `country` in `sector`, such as "Kowalski IT Services Sp. z o.o."."""
-    word = rng.choice(sector.words)
+    words = sector.words if country in GERMAN_SPEAKING else sector.english_words
+    word = rng.choice(words)
     form = rng.choice(LEGAL_FORMS[country])
     surnames = SURNAMES[country]
     pattern = rng.random()

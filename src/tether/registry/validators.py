@@ -19,24 +19,21 @@ def normalise_lei(value: str) -> str:
 def validate_lei(value: str) -> None:
     """An LEI: 20 letters and digits, the last two ISO 17442 (MOD 97-10) check digits."""
     lei = normalise_lei(value)
-    try:
-        stdnum_lei.validate(lei)
-    except InvalidLength:
+    if len(lei) != 20:
         raise ValidationError(
             "An LEI has exactly 20 characters; this one has %(n)d.", params={"n": len(lei)},
             code="lei_length",
-        ) from None
-    except InvalidFormat:
-        raise ValidationError(
-            "An LEI contains only the letters A–Z and digits.", code="lei_format"
-        ) from None
-    except InvalidChecksum:
+        )
+    if not (lei.isascii() and lei.isalnum()):
+        raise ValidationError("An LEI contains only the letters A–Z and digits.",
+                              code="lei_format")
+    try:
+        stdnum_lei.validate(lei)
+    except StdnumError:
         raise ValidationError(
             "The LEI's check digits are wrong (ISO 17442): check for a typing error.",
             code="lei_checksum",
         ) from None
-    except StdnumError:
-        raise ValidationError("This is not a valid LEI.", code="lei_invalid") from None
 
 
 def lei_with_check_digits(prefix18: str) -> str:

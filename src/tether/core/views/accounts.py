@@ -128,7 +128,9 @@ class AuditEntryFilterSet(SearchFilterSet):
 
 
 class AuditEntryTable(TetherTable):
-    timestamp = tables.DateTimeColumn(linkify=True, format="Y-m-d H:i:s")
+    timestamp = tables.DateTimeColumn(
+        linkify=lambda record: record.get_absolute_url(), format="Y-m-d H:i:s"
+    )
     content_type = tables.Column(verbose_name="Type")
 
     class Meta(TetherTable.Meta):

@@ -1,0 +1,21 @@
+"""`load_demo`: load the demo portfolio once; running it again changes nothing."""
+
+import time
+
+from django.core.management.base import BaseCommand
+
+from tether.registry.demo import demo_load
+
+
+class Command(BaseCommand):
+    help = "Load the demo portfolio (two organisations, ~300 providers, ~400 arrangements)."
+
+    def handle(self, *args, **options):
+        started = time.perf_counter()
+        counts = demo_load()
+        if counts is None:
+            self.stdout.write("The demo portfolio is already loaded; nothing changed.")
+            return
+        seconds = time.perf_counter() - started
+        summary = ", ".join(f"{count} {name}" for name, count in counts.items())
+        self.stdout.write(self.style.SUCCESS(f"Demo loaded in {seconds:.1f} s: {summary}."))

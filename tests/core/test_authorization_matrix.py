@@ -1,0 +1,174 @@
+"""Every URL × every role: what may be seen is seen, everything else is refused.
+
+The URL list comes from the URL configuration itself, so an endpoint added without a
+known permission rule makes `test_every_endpoint_has_a_known_permission_rule` fail.
+"""
+
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from tests.cases import CASES
+from tether.core.models import AuditEntry, User
+from tether.core.roles import INTERNAL_ROLES, Role, role_allows
+from tether.core.views.generic import ObjectEditView, ViewSetMixin
+from tether.registry.models import Arrangement, Provider, SubcontractingLink
+
+pytestmark = pytest.mark.django_db
+
+PUBLIC = {"login", "logout", "healthz", "api-token"}
+# Pages that any internal user may open (no model behind them): the dashboard reads
+# arrangements; the API docs need an authenticated internal user.
+MODEL_OF_PAGE = {"home": Arrangement}
+DOCS = {"schema", "swagger-ui", "redoc", "api-root"}
+ROLES = [*sorted(INTERNAL_ROLES), "contact_a", "contact_b"]
+
+
+def _walk(patterns, prefix=""):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            yield from _walk(entry.url_patterns, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern):
+            yield prefix + str(entry.pattern), entry
+
+
+def endpoints():
+    """(route, name, model, action) for every URL, skipping DRF's format-suffix twins."""
+    found = []
+    for route, pattern in _walk(get_resolver().url_patterns):
+        if "format" in route:
+            continue
+        name = pattern.name
+        view_class = getattr(pattern.callback, "view_class", None)
+        initkwargs = getattr(pattern.callback, "view_initkwargs", {})
+        drf_cls = getattr(pattern.callback, "cls", None)
+        actions = getattr(pattern.callback, "actions", None)
+        if name in PUBLIC or name in DOCS:
+            found.append((route, name, None, "public" if name in PUBLIC else "docs"))
+        elif name in MODEL_OF_PAGE:
+            found.append((route, name, MODEL_OF_PAGE[name], "view"))
+        elif view_class and issubclass(view_class, ViewSetMixin):
+            viewset = initkwargs["viewset"]
+            action = view_class.action
+            if issubclass(view_class, ObjectEditView):
+                action = "change" if "<int:pk>" in route else "add"
+            found.append((route, name, viewset.model, action))
+        elif drf_cls is not None and actions is not None:
+            found.append((route, name, drf_cls.queryset.model, "api"))
+        else:
+            found.append((route, name, None, "unknown"))
+    return found
+
+
+def concrete(route: str, obj) -> str:
+    path = "/" + route.replace("^", "").replace("$", "")
+    path = re.sub(r"<int:pk>|\(\?P<pk>[^)]+\)", str(obj.pk) if obj else "1", path)
+    return path
+
+
+def test_every_endpoint_has_a_known_permission_rule():
+    unknown = [(route, name) for route, name, _m, kind in endpoints() if kind == "unknown"]
+    assert unknown == [], f"endpoints without a permission rule in this matrix: {unknown}"
+
+
+@pytest.fixture
+def objects(users, provider_a, provider_b):
+    """One object of every model, owned by provider B where a model has an owner."""
+    made = {case.model: case.factory() for case in CASES}
+    made[Provider] = provider_b
+    made[Arrangement] = CASES[5].factory(provider=provider_b)
+    made[SubcontractingLink] = CASES[6].factory(provider=provider_b)
+    made[User] = users[Role.EXECUTIVE]
+    made[AuditEntry] = AuditEntry.objects.create(
+        action="create", content_type_id=1, object_id="1", object_repr="x"
+    )
+    return made
+
+
+def client_for(user, api=False):
+    if api:
+        client = APIClient()
+        token, _ = Token.objects.get_or_create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return client
+    client = APIClient()
+    client.force_login(user)
+    return client
+
+
+def expected_ok(role, name, model, action) -> bool:
+    if role not in INTERNAL_ROLES:
+        return False
+    if action == "docs":
+        return True
+    if name.endswith("_history") and not role_allows(role, "view", "audit"):
+        return False
+    return role_allows(role, "view" if action == "api" else action, model.permission_domain)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_role_sees_exactly_what_it_may(role, users, objects):
+    user = users[role]
+    failures = []
+    for route, name, model, action in endpoints():
+        if action == "public" or name == "logout":
+            continue
+        url = concrete(route, objects.get(model))
+        browser_page = name in ("swagger-ui", "redoc") or not route.startswith("api/")
+        response = client_for(user, api=not browser_page).get(url)
+        allowed = expected_ok(role, name, model, action)
+        ok = response.status_code == 200
+        if allowed != ok or (not ok and response.status_code not in (403, 404)):
+            failures.append((url, response.status_code, "allowed" if allowed else "denied"))
+    assert failures == []
+
+
+def test_anonymous_is_sent_to_login_or_refused(db, objects):
+    client = APIClient()
+    for route, name, model, action in endpoints():
+        if action == "public":
+            continue
+        url = concrete(route, objects.get(model))
+        response = client.get(url)
+        if route.startswith("api/") and name not in ("swagger-ui", "redoc"):
+            assert response.status_code in (401, 403), url
+        else:
+            assert response.status_code == 302 and "/login/" in response["Location"], url
+
+
+@pytest.mark.parametrize("role", [Role.EXECUTIVE, Role.AUDITOR, "contact_a", "contact_b"])
+def test_roles_without_write_rights_cannot_change_anything(role, users, objects):
+    user = users[role]
+    for case in CASES:
+        obj = objects[case.model]
+        api = client_for(user, api=True)
+        assert api.delete(f"/api/registry/{case.api_path}/{obj.pk}/").status_code in (403, 404)
+        ui = client_for(user)
+        response = ui.post(f"/registry/{case.url_prefix}/{obj.pk}/delete/")
+        assert response.status_code in (403, 404)
+        assert case.model.objects.filter(pk=obj.pk).exists()
+
+
+def test_provider_contacts_scope_is_their_own_provider_only(users, objects, provider_a):
+    own_arrangement = CASES[5].factory(provider=provider_a)
+    contact_a = users["contact_a"]
+    assert list(Provider.objects.restrict(contact_a)) == [provider_a]
+    assert list(Arrangement.objects.restrict(contact_a)) == [own_arrangement]
+    assert not SubcontractingLink.objects.restrict(contact_a).exists()
+    assert not Provider.objects.restrict(contact_a, "change").exists()
+    assert list(Provider.objects.restrict(users["contact_b"])) == [objects[Provider]]
+
+
+def test_restrict_filters_in_sql_not_with_id_lists(users):
+    sql = str(Arrangement.objects.restrict(users["contact_a"]).query)
+    assert "provider_id" in sql and " IN (" not in sql
+
+
+def test_inactive_user_sees_nothing(users, objects):
+    user = users[Role.ADMIN]
+    user.is_active = False
+    user.save()
+    assert not Provider.objects.restrict(user).exists()

@@ -1,0 +1,88 @@
+"""Browser fixtures: Debian's chromium driven by Playwright against pytest-django's live server.
+
+Nothing here downloads a browser. Chromium comes from the system (`apt-get install chromium`);
+without it the e2e tests fail and say so, unless TETHER_SKIP_E2E=1 asks to skip them.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+# Playwright's sync API runs an asyncio loop in the test thread; Django then refuses ORM calls
+# from that thread unless told the loop is not serving requests (it is not: the live server
+# answers from its own thread).
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = Path("/usr/bin/chromium")
+# The machine has no internet: without these flags chromium stalls on its own network calls.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+VIEWPORT = {"width": 1400, "height": 900}
+TIMEOUT_MS = 10_000
+PASSWORD = "correct-horse-battery"  # tests.factories.UserFactory's password
+
+expect.set_options(timeout=TIMEOUT_MS)
+
+
+def pytest_collection_modifyitems(config, items):
+    if os.environ.get("TETHER_SKIP_E2E") != "1":
+        return
+    skip = pytest.mark.skip(reason="TETHER_SKIP_E2E=1")
+    for item in items:
+        if item.get_closest_marker("e2e"):
+            item.add_marker(skip)
+
+
+def launch_chromium(playwright):
+    """Debian's chromium, headless and offline; fails with the fix when it is not installed."""
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"{CHROMIUM} is missing: the browser tests drive Debian's chromium. Install it with "
+            "`apt-get update && apt-get install -y chromium` (never `playwright install`), "
+            "or set TETHER_SKIP_E2E=1 to skip the browser tests.",
+            pytrace=False,
+        )
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_playwright() as playwright:
+        chromium = launch_chromium(playwright)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, live_server, transactional_db):
+    """A fresh browser tab (own cookies) pointed at the live server."""
+    context = browser.new_context(base_url=live_server.url, viewport=VIEWPORT)
+    context.set_default_timeout(TIMEOUT_MS)
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+@pytest.fixture
+def log_in():
+    """Log a user in through the login form, as a person would."""
+
+    def submit(page, user, password=PASSWORD):
+        page.goto("/login/")
+        page.fill("#id_username", user.username)
+        page.fill("#id_password", password)
+        with page.expect_navigation():
+            page.click("button[type=submit]")
+        assert "/login/" not in page.url, f"login as {user.username} failed"
+
+    return submit
