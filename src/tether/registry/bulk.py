@@ -8,7 +8,6 @@ from decimal import Decimal
 from django.contrib.contenttypes.models import ContentType
 from django.db import connections, models, router
 from django.utils import timezone
-from django_countries.fields import CountryField
 
 from tether.core.audit import BulkChange, record_bulk, snapshot
 from tether.core.models import AuditAction, AuditEntry
@@ -124,7 +123,8 @@ class RowWriter:
         quote = connection.ops.quote_name
         width = len(names)
         per_statement = max(1, min(1000, _max_params(connection) // width))
-        head = (f"INSERT INTO {quote(self.model._meta.db_table)} "
+        # Only quoted table and column names go into the text; every value is a parameter.
+        head = (f"INSERT INTO {quote(self.model._meta.db_table)} "  # noqa: S608
                 f"({', '.join(quote(n) for n in names)}) VALUES ")
         tail = f" RETURNING {quote(self.pk_column)}" if returning else ""
         row_sql = f"({', '.join(['%s'] * width)})"
@@ -142,6 +142,18 @@ class RowWriter:
         return ids
 
 
+def insert_link_rows(model: type[models.Model], field_name: str, owner_ids: Sequence[int],
+                     id_lists: Sequence[Sequence[int]]) -> int:
+    """Like `insert_links`, through the fast path: `owner_ids[i]` to each of `id_lists[i]`."""
+    field = model._meta.get_field(field_name)
+    rows = [(own, other) for own, others in zip(owner_ids, id_lists, strict=True)
+            for other in others]
+    RowWriter(field.remote_field.through,
+              [field.m2m_field_name(), field.m2m_reverse_field_name()]
+              ).insert(rows, returning=False)
+    return len(rows)
+
+
 def _max_params(connection) -> int:
     if connection.vendor == "sqlite":
         connection.ensure_connection()
@@ -149,21 +161,25 @@ def _max_params(connection) -> int:
     return 65535 if connection.vendor == "postgresql" else 999
 
 
-_PLAIN_FIELDS = (models.CharField, models.TextField, models.IntegerField, models.BooleanField,
-                 models.ForeignKey)
+# Fields whose Python values the database drivers take as they are.
+_PLAIN_FIELDS = frozenset({
+    models.CharField, models.TextField, models.EmailField, models.URLField,
+    models.IntegerField, models.PositiveIntegerField, models.BigIntegerField,
+    models.BooleanField, models.ForeignKey,
+})
 
 
 def _preparer(field, connection):
     """How to turn a Python value into a database value for `field`; None: as it is."""
-    if type(field) in _PLAIN_FIELDS or (
-            isinstance(field, models.ForeignKey) and not isinstance(field, CountryField)):
+    if type(field) in _PLAIN_FIELDS:
         return None
     if isinstance(field, models.DateTimeField):
         return connection.ops.adapt_datetimefield_value
     if isinstance(field, models.DateField):
         return connection.ops.adapt_datefield_value
     if isinstance(field, models.DecimalField):
-        def decimal(value, ops=connection.ops, digits=field.max_digits, places=field.decimal_places):
+        def decimal(value, ops=connection.ops, digits=field.max_digits,
+                    places=field.decimal_places):
             return ops.adapt_decimalfield_value(value, digits, places)
         return decimal
     return lambda value: field.get_db_prep_save(value, connection)
@@ -188,12 +204,7 @@ def fast_insert(
     ids = writer.insert(rows)
     m2m = m2m or {}
     for name, id_lists in m2m.items():
-        field = model._meta.get_field(name)
-        link_rows = [(own, other) for own, others in zip(ids, id_lists, strict=True)
-                     for other in others]
-        RowWriter(field.remote_field.through,
-                  [field.m2m_field_name(), field.m2m_reverse_field_name()]
-                  ).insert(link_rows, returning=False)
+        insert_link_rows(model, name, ids, id_lists)
     audited = [f.name for f in writer.fields] + [f.name for f, _ in writer.constants]
     skipped = {"created", "last_updated", "password"}
     keep = [i for i, name in enumerate(audited) if name not in skipped]

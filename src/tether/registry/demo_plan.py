@@ -1,4 +1,4 @@
-"""The demo's arrangements, planned in memory: who contracts what, how long, at what cost and risk."""
+"""The demo's arrangements, planned in memory: who contracts what, for how long, at what cost."""
 
 from datetime import date, timedelta
 from decimal import Decimal

@@ -19,7 +19,7 @@ from django.utils import timezone
 from tether.core.models import User
 from tether.core.roles import INTERNAL_ROLES
 from tether.registry import demo_data
-from tether.registry.bulk import bulk_insert, depth_layers, insert_links
+from tether.registry.bulk import depth_layers, fast_insert, insert_link_rows, ultimate_parents
 from tether.registry.choices import (
     PRIMARY_AREAS,
     ActivityCategory,
@@ -72,6 +72,7 @@ SECTORS_BY_TIER = {
 PROVIDER_STATUSES = {ProviderStatus.ACTIVE: 85, ProviderStatus.PROSPECTIVE: 5,
                      ProviderStatus.EXITED: 7, ProviderStatus.SUSPENDED: 3}
 SUBSIDIARY_SHARE, GROUP_HEAD_SHARE, LEI_SHARE = 0.15, 0.3, 0.85
+SUBSEQUENT_SHARE, OVERARCHING_SHARE = 0.06, 0.02
 
 
 @dataclass
@@ -82,13 +83,11 @@ class GenerateReport:
     seconds: dict[str, float] = field(default_factory=dict)
 
     def lines(self) -> list[str]:
-        total_rows, total_seconds = sum(self.rows.values()), sum(self.seconds.values())
-        lines = [f"{step:<16} {self.rows[step]:>9} rows {self.seconds[step]:7.2f} s "
-                 f"{self.rows[step] / max(self.seconds[step], 1e-9):>9,.0f} rows/s"
-                 for step in self.rows]
-        lines.append(f"{'total':<16} {total_rows:>9} rows {total_seconds:7.2f} s "
-                     f"{total_rows / max(total_seconds, 1e-9):>9,.0f} rows/s")
-        return lines
+        steps = [*self.rows, "total"]
+        rows = {**self.rows, "total": sum(self.rows.values())}
+        seconds = {**self.seconds, "total": sum(self.seconds.values())}
+        return [f"{step:<15} {rows[step]:>9,} rows {seconds[step]:8.2f} s "
+                f"{rows[step] / max(seconds[step], 1e-9):>10,.0f} rows/s" for step in steps]
 
 
 @transaction.atomic
@@ -104,13 +103,25 @@ def portfolio_generate(*, providers: int, arrangements: int, subcontracting: int
         organisations, providers, arrangements, subcontracting)
 
 
+@dataclass
+class _ProviderPlan:
+    name: str
+    country: str
+    tier: int
+    sector: object
+    service_ids: list
+    parent: int | None
+    lei: str | None = None
+    pk: int | None = None
+
+
 class _Generator:
     def __init__(self, seed: int, today: date):
         self.rng = random.Random(seed)
         self.today = today
         self.report = GenerateReport()
-        self.owners = list(User.objects.filter(role__in=INTERNAL_ROLES, provider__isnull=True)
-                           .order_by("pk"))
+        self.owner_ids = list(User.objects.filter(role__in=INTERNAL_ROLES, provider=None)
+                              .order_by("pk").values_list("pk", flat=True)) or [None]
 
     def run(self, organisations, providers, arrangements, subcontracting) -> GenerateReport:
         self._step("organisations", self._organisations, organisations)
@@ -123,15 +134,14 @@ class _Generator:
 
     def _step(self, name: str, method, *args) -> None:
         started = time.perf_counter()
-        rows = method(*args)
-        self.report.rows[name] = rows
+        self.report.rows[name] = method(*args)
         self.report.seconds[name] = time.perf_counter() - started
 
-    def _insert(self, model, objects, **kwargs) -> int:
-        """Insert with audit entries; counts the rows written, audit and link rows included."""
-        bulk_insert(model, objects, source=SOURCE, **kwargs)
-        links = sum(len(ids) for id_lists in kwargs.get("m2m", {}).values() for ids in id_lists)
-        return 2 * len(objects) + links
+    def _insert(self, model, columns, rows, describe, m2m=None) -> tuple[list[int], int]:
+        """Insert with audit entries; returns the ids and the rows written (audit, links too)."""
+        ids = fast_insert(model, columns, rows, source=SOURCE, describe=describe, m2m=m2m)
+        links = sum(len(related) for id_lists in (m2m or {}).values() for related in id_lists)
+        return ids, 2 * len(rows) + links
 
     def _organisations(self, count: int) -> int:
         pattern = re.compile(rf"^{ORGANISATION_PREFIX}(\d+) ")
@@ -139,13 +149,13 @@ class _Generator:
             name__startswith=ORGANISATION_PREFIX).values_list("name", flat=True)
             if (m := pattern.match(name))]
         first = max(used, default=0) + 1
-        self.organisations = [
-            Organisation(name=f"{ORGANISATION_PREFIX}{n:03d} {ORGANISATION_KINDS[n % 5]}",
-                         country=self.rng.choice(("DE", "FR", "NL", "AT", "IE")),
-                         lei=random_lei(self.rng))
-            for n in range(first, first + count)
-        ]
-        return self._insert(Organisation, self.organisations)
+        rows = [(f"{ORGANISATION_PREFIX}{n:03d} {ORGANISATION_KINDS[n % 5]}",
+                 self.rng.choice(("DE", "FR", "NL", "AT", "IE")), random_lei(self.rng))
+                for n in range(first, first + count)]
+        ids, written = self._insert(Organisation, ("name", "country", "lei"), rows,
+                                    lambda row: row[0])
+        self.organisations = list(zip(ids, (row[1] for row in rows), strict=True))
+        return written
 
     def _activities(self) -> int:
         """Each organisation's value chain: the demo's activities, merged by Porter area."""
@@ -154,77 +164,86 @@ class _Generator:
             for area, (_, children) in spec.value_chain.items():
                 for child in children:
                     areas.setdefault(area, {}).setdefault(child.name, child)
-        tops = [Activity(organisation=org, name=area.label, porter_area=area,
-                         category=_category(area), sourcing=Sourcing.PARTLY_OUTSOURCED)
-                for org in self.organisations for area in areas]
-        rows = self._insert(Activity, tops)
+        columns = ("organisation", "parent", "name", "porter_area", "category", "sourcing",
+                   "is_core_competency")
+        tops = [(org_id, None, area.label, area, _category(area),
+                 Sourcing.PARTLY_OUTSOURCED, False)
+                for org_id, _ in self.organisations for area in areas]
+        top_ids, written = self._insert(Activity, columns, tops, lambda row: row[2])
         children, self.activity_services = [], []
-        for top in tops:
-            for child in areas[top.porter_area].values():
-                children.append(Activity(
-                    organisation=top.organisation, parent=top, name=child.name,
-                    porter_area=top.porter_area, category=top.category,
-                    sourcing=child.sourcing, is_core_competency=child.core))
+        for top_id, top in zip(top_ids, tops, strict=True):
+            for child in areas[top[3]].values():
+                children.append((top[0], top_id, child.name, top[3], top[4], child.sourcing,
+                                 child.core))
                 self.activity_services.append(child.services)
-        self.activities = children
-        return rows + self._insert(Activity, children)
+        self.activity_ids, more = self._insert(Activity, columns, children, lambda row: row[2])
+        return written + more
 
     def _services(self) -> int:
-        existing = {s.name: s for s in Service.objects.filter(
-            name__in=[spec.name for spec in demo_data.SERVICES])}
-        new = [Service(name=spec.name, service_type=spec.service_type)
-               for spec in demo_data.SERVICES if spec.name not in existing]
-        rows = self._insert(Service, new)
-        self.services = {**existing, **{s.name: s for s in new}}
-        self.service_specs = {spec.name: spec for spec in demo_data.SERVICES}
+        existing = dict(Service.objects.filter(
+            name__in=[spec.name for spec in demo_data.SERVICES]).values_list("name", "pk"))
         by_service: dict[str, list[int]] = {}
-        for activity, names in zip(self.activities, self.activity_services, strict=True):
+        for activity_id, names in zip(self.activity_ids, self.activity_services, strict=True):
             for name in names:
-                by_service.setdefault(name, []).append(activity.pk)
-        return rows + insert_links(Service, "activities",
-                                   [self.services[name].pk for name in by_service],
-                                   list(by_service.values()))
+                by_service.setdefault(name, []).append(activity_id)
+        new = [spec for spec in demo_data.SERVICES if spec.name not in existing]
+        ids, written = self._insert(
+            Service, ("name", "service_type"), [(s.name, s.service_type) for s in new],
+            lambda row: row[0], m2m={"activities": [by_service.get(s.name, []) for s in new]})
+        self.service_ids = {**existing, **dict(zip((s.name for s in new), ids, strict=True))}
+        self.spec_of_service = {self.service_ids[spec.name]: spec for spec in demo_data.SERVICES}
+        # Services that existed before serve the new organisations' activities too.
+        reused = [name for name in existing if name in by_service]
+        return written + insert_link_rows(
+            Service, "activities", [existing[name] for name in reused],
+            [by_service[name] for name in reused])
 
     def _providers(self, count: int) -> int:
         rng = self.rng
         taken = set(Provider.objects.values_list("name", "country"))
         leis = set(Provider.objects.exclude(lei=None).values_list("lei", flat=True))
-        parent_of, plans, heads = {}, [], []
+        plans: list[_ProviderPlan] = []
+        heads: list[int] = []
         for index in range(count):
             parent = rng.choice(heads) if heads and rng.random() < SUBSIDIARY_SHARE else None
             tier = rng.choices(range(7), weights=TIER_WEIGHTS)[0]
-            sector = (plans[parent]["sector"] if parent is not None
-                      else rng.choice(SECTORS_BY_TIER[tier]))
+            sector = plans[parent].sector if parent is not None else rng.choice(
+                SECTORS_BY_TIER[tier])
             country = sector_country(rng, sector)
             name = self._provider_name(sector, country, plans[parent] if parent is not None
                                        else None, taken)
-            lei = None
+            services = rng.sample(sector.services, rng.randint(1, len(sector.services)))
+            plan = _ProviderPlan(name, country, tier, sector,
+                                 [self.service_ids[s] for s in services], parent)
             if rng.random() < LEI_SHARE:
-                lei = random_lei(rng)
-                while lei in leis:
-                    lei = random_lei(rng)
-                leis.add(lei)
-            plans.append({"name": name, "country": country, "lei": lei, "tier": tier,
-                          "sector": sector, "services": rng.sample(
-                              sector.services, rng.randint(1, len(sector.services)))})
-            parent_of[index] = parent
-            # Group heads are roots or their direct subsidiaries: groups stay three levels deep.
-            if (parent is None or parent_of[parent] is None) and rng.random() < GROUP_HEAD_SHARE:
+                plan.lei = random_lei(rng)
+                while plan.lei in leis:
+                    plan.lei = random_lei(rng)
+                leis.add(plan.lei)
+            plans.append(plan)
+            # Heads are roots or their direct subsidiaries, so groups stay three levels deep.
+            if (parent is None or plans[parent].parent is None) and rng.random() < GROUP_HEAD_SHARE:
                 heads.append(index)
         self.provider_plans = plans
-        self.providers: list[Provider | None] = [None] * count
-        rows = 0
-        for layer in depth_layers(parent_of):
-            objects = [self._provider(index, parent_of) for index in layer]
-            for index, obj in zip(layer, objects, strict=True):
-                self.providers[index] = obj
-            rows += self._insert(Provider, objects, m2m={"services": [
-                [self.services[s].pk for s in plans[i]["services"]] for i in layer]})
-        return rows
+        parent_of = {index: plan.parent for index, plan in enumerate(plans)}
+        tops = ultimate_parents(parent_of)
+        columns = ("name", "country", "lei", "parent", "ultimate_parent", "outsourcing_type",
+                   "status", "relationship_owner", "annual_spend", "spend_currency",
+                   "service_countries", "data_storage_countries")
+        written = 0
+        for layer in depth_layers(parent_of):  # parents first: children point at their ids
+            rows = [self._provider_row(plans[i], tops[i]) for i in layer]
+            ids, more = self._insert(Provider, columns, rows, lambda row: row[0], m2m={
+                "services": [plans[i].service_ids for i in layer]})
+            for index, pk in zip(layer, ids, strict=True):
+                plans[index].pk = pk
+            written += more
+        return written
 
-    def _provider_name(self, sector, country: str, parent: dict | None, taken: set) -> str:
+    def _provider_name(self, sector, country: str, parent: _ProviderPlan | None,
+                       taken: set) -> str:
         if parent is not None:  # a group company carries the group's name
-            brand = parent["name"].rsplit(" ", 1)[0] if " " in parent["name"] else parent["name"]
+            brand = parent.name.rsplit(" ", 1)[0]
             name = f"{brand} {self.rng.choice(LEGAL_FORMS[country])}"
         else:
             name = company_name(self.rng, country, sector)
@@ -236,144 +255,143 @@ class _Generator:
         taken.add((name, country))
         return name
 
-    def _provider(self, index: int, parent_of: dict) -> Provider:
-        rng, plan = self.rng, self.provider_plans[index]
-        parent = parent_of[index]
-        top = parent
-        while top is not None and parent_of[top] is not None:
-            top = parent_of[top]
-        currency = (LOCAL_CURRENCY.get(plan["country"], "EUR") if rng.random() < 0.3
-                    else "EUR")
+    def _provider_row(self, plan: _ProviderPlan, top: int | None) -> tuple:
+        rng = self.rng
+        currency = LOCAL_CURRENCY.get(plan.country, "EUR") if rng.random() < 0.3 else "EUR"
         spend = Decimal(round(10 ** rng.uniform(3.5, 6.5), -2))
-        return Provider(
-            name=plan["name"], country=plan["country"], lei=plan["lei"],
-            parent=self.providers[parent] if parent is not None else None,
-            ultimate_parent=self.providers[top] if top is not None else None,
-            outsourcing_type=plan["sector"].outsourcing_type,
-            status=rng.choices(list(PROVIDER_STATUSES),
-                               weights=list(PROVIDER_STATUSES.values()))[0],
-            relationship_owner=rng.choice(self.owners) if self.owners else None,
-            annual_spend=convert(spend, currency), spend_currency=currency,
-            service_countries=[plan["country"]],
-            data_storage_countries=[plan["country"]] if plan["tier"] >= 2 else [],
-        )
+        parent_pk = self.provider_plans[plan.parent].pk if plan.parent is not None else None
+        top_pk = self.provider_plans[top].pk if top is not None else None
+        return (plan.name, plan.country, plan.lei, parent_pk, top_pk,
+                plan.sector.outsourcing_type,
+                rng.choices(list(PROVIDER_STATUSES), weights=list(PROVIDER_STATUSES.values()))[0],
+                rng.choice(self.owner_ids), convert(spend, currency), currency,
+                [plan.country], [plan.country] if plan.tier >= 2 else [])
 
     def _arrangements(self, count: int) -> int:
-        rng, providers = self.rng, self.providers
+        rng, plans = self.rng, self.provider_plans
         existing = (Arrangement.objects.filter(reference__startswith=REFERENCE_PREFIX)
                     .order_by("-reference").values_list("reference", flat=True).first())
-        first = int(existing[len(REFERENCE_PREFIX):]) + 1 if existing else 1
-        # Skewed: the provider ranked r gets a share ~ 1 / (r + 10), so a few get hundreds.
-        ranked = rng.sample(range(len(providers)), len(providers))
+        number = int(existing[len(REFERENCE_PREFIX):]) + 1 if existing else 1
+        # Skewed: the provider ranked r gets a share ~ 1 / (r + 10), so a few get thousands.
+        ranked = rng.sample(range(len(plans)), len(plans))
         weights = list(itertools.accumulate(1 / (rank + 10) for rank in range(len(ranked))))
         chosen = rng.choices(ranked, cum_weights=weights, k=count)
-        masters, others, self.arrangement_of = [], [], {}
-        for offset, provider_index in enumerate(chosen):
+        masters, others = [], []
+        for provider_index in chosen:
             kind = rng.random()
-            if kind < 0.06 and masters:  # a statement of work under an existing master
+            if kind < SUBSEQUENT_SHARE and masters:  # a statement of work under a master
                 master = rng.choice(masters)
-                plan = self._arrangement(first + offset, master._provider_index,
-                                         master.organisation)
-                plan.arrangement_type, plan.overarching = ArrangementType.SUBSEQUENT, master
-                others.append(plan)
-                continue
-            plan = self._arrangement(first + offset, provider_index,
-                                     rng.choice(self.organisations))
-            if kind < 0.08:
-                plan.arrangement_type = ArrangementType.OVERARCHING
-                masters.append(plan)
+                row = self._arrangement_row(number, master["provider"], master["organisation"])
+                row.update(arrangement_type=ArrangementType.SUBSEQUENT, overarching=master)
+                others.append(row)
             else:
-                others.append(plan)
-            self.arrangement_of.setdefault(provider_index, plan)
-        rows = 0
-        # Masters are written first: subsequent arrangements point at them.
-        for batch in (masters, others):
-            for plan in batch:
-                if plan.overarching is not None:
-                    # Assigned before the master had a pk: this re-reads it into overarching_id.
-                    plan.overarching = plan.overarching
-            rows += self._insert(Arrangement, batch, m2m={
-                "services": [plan._service_ids for plan in batch]})
-        return rows
+                row = self._arrangement_row(number, provider_index,
+                                            rng.choice(self.organisations))
+                if kind < SUBSEQUENT_SHARE + OVERARCHING_SHARE:
+                    row["arrangement_type"] = ArrangementType.OVERARCHING
+                    masters.append(row)
+                else:
+                    others.append(row)
+            number += 1
+        written, self.arrangement_of = 0, {}
+        for batch in (masters, others):  # masters first: subsequent ones point at their ids
+            for row in batch:
+                row["provider"] = plans[row["provider"]].pk
+                row["organisation"] = row["organisation"][0]
+                if row["overarching"] is not None:
+                    row["overarching"] = row["overarching"]["pk"]
+            columns = [name for name in batch[0] if not name.startswith("_")] if batch else []
+            ids, more = self._insert(
+                Arrangement, columns, [tuple(row[c] for c in columns) for row in batch],
+                lambda row: row[0], m2m={"services": [row["_services"] for row in batch]})
+            for pk, row in zip(ids, batch, strict=True):
+                row["pk"] = pk
+                self.arrangement_of.setdefault(row["provider"], (pk, row["is_critical"]))
+            written += more
+        return written
 
-    def _arrangement(self, number: int, provider_index: int, organisation) -> Arrangement:
-        rng, today = self.rng, self.today
-        provider, plan = self.providers[provider_index], self.provider_plans[provider_index]
+    def _arrangement_row(self, number: int, provider_index: int, organisation) -> dict:
+        rng, today, plan = self.rng, self.today, self.provider_plans[provider_index]
         renewal = rng.choices(list(RENEWALS), weights=list(RENEWALS.values()))[0]
         start = today - timedelta(days=rng.randint(-120, 10 * 365))
-        end = (None if renewal == RenewalType.OPEN_ENDED
-               else add_years(start, rng.choice((1, 2, 3, 5))))
-        if renewal == RenewalType.AUTOMATIC and end < today:  # renewed a year at a time
-            end = add_years(end, (today - end).days // 365 + 1)
+        end = None
+        if renewal != RenewalType.OPEN_ENDED:
+            end = add_years(start, rng.choice((1, 2, 3, 5)))
+            if renewal == RenewalType.AUTOMATIC and end < today:  # renewed a year at a time
+                end = add_years(end, (today - end).days // 365 + 1)
         status = ArrangementStatus.DRAFT if start > today else ArrangementStatus.ACTIVE
         if end is not None and end < today:
             status = (ArrangementStatus.EXPIRED if rng.random() < 0.8
                       else ArrangementStatus.TERMINATED)
         notice = rng.choice(NOTICE_DAYS)
-        services = plan["services"][:rng.randint(1, 2)]
-        spec = self.service_specs[services[0]]
+        service_ids = plan.service_ids[:rng.randint(1, 2)]
+        spec = self.spec_of_service[service_ids[0]]
         critical = rng.random() < (0.6 if spec.critical_reason else 0.1)
-        currency = "EUR" if rng.random() < 0.85 else LOCAL_CURRENCY.get(plan["country"], "EUR")
-        arrangement = Arrangement(
-            reference=f"{REFERENCE_PREFIX}{number:08d}", title=", ".join(services),
-            organisation=organisation, provider=provider, status=status,
-            start_date=start, end_date=end, notice_period_entity_days=notice,
-            notice_period_provider_days=rng.choice(PROVIDER_NOTICE_DAYS),
-            notice_deadline=compute_notice_deadline(end, notice), renewal_type=renewal,
-            annual_cost=convert(Decimal(round(10 ** rng.uniform(3.5, 6.3), -2)), currency),
-            currency=currency, governing_law_country=organisation.country.code,
-            is_critical=critical,
-            criticality_reason=(spec.critical_reason or f"Supports {spec.name.lower()}."
-                                if critical else ""),
-            substitutability=rng.choices(
+        currency = "EUR" if rng.random() < 0.85 else LOCAL_CURRENCY.get(plan.country, "EUR")
+        return {
+            "reference": f"{REFERENCE_PREFIX}{number:08d}",
+            "title": spec.name, "organisation": organisation, "provider": provider_index,
+            "arrangement_type": ArrangementType.STANDALONE, "overarching": None,
+            "status": status, "start_date": start, "end_date": end,
+            "notice_period_entity_days": notice,
+            "notice_period_provider_days": rng.choice(PROVIDER_NOTICE_DAYS),
+            "notice_deadline": compute_notice_deadline(end, notice), "renewal_type": renewal,
+            "annual_cost": convert(Decimal(round(10 ** rng.uniform(3.5, 6.3), -2)), currency),
+            "currency": currency, "governing_law_country": organisation[1],
+            "is_critical": critical,
+            "criticality_reason": (spec.critical_reason or f"Supports {spec.name.lower()}.")
+            if critical else "",
+            "substitutability": rng.choices(
                 tuple(Substitutability),
                 weights=CRITICAL_SUBSTITUTABILITY if critical else OTHER_SUBSTITUTABILITY)[0],
-            data_involved=spec.data,
-            owner=rng.choice(self.owners) if self.owners else None,
-            notes=rng.choice(NOTES) if rng.random() < 0.05 else "",
-        )
-        arrangement._provider_index = provider_index
-        arrangement._service_ids = [self.services[name].pk for name in services]
-        return arrangement
+            "data_involved": spec.data, "owner": rng.choice(self.owner_ids),
+            "notes": rng.choice(NOTES) if rng.random() < 0.05 else "",
+            "_services": service_ids,
+        }
 
     def _subcontracting(self, count: int) -> int:
         rng, plans = self.rng, self.provider_plans
         by_tier: dict[int, list[int]] = {}
         for index, plan in enumerate(plans):
-            by_tier.setdefault(plan["tier"], []).append(index)
+            by_tier.setdefault(plan.tier, []).append(index)
         tiers = sorted(by_tier)
         sources = [i for t in tiers[:-1] for i in by_tier[t]]
+        # Within a tier a few subcontractors are everyone's choice: concentration.
         cum = {t: list(itertools.accumulate(1 / (r + 3) for r in range(len(by_tier[t]))))
                for t in tiers}
         pairs: dict[tuple[int, int], None] = {}
-        # A spine through every tier first, so the chain is as deep as the tiers allow.
-        spine = [by_tier[t][0] for t in tiers]
-        for source, target in itertools.pairwise(spine[:count + 1]):
-            pairs[(source, target)] = None
+        spine = [by_tier[t][0] for t in tiers]  # one chain as deep as the tiers go
+        for link in itertools.pairwise(spine[:count + 1]):
+            pairs[link] = None
         attempts = 0
-        while len(pairs) < count and sources:
+        while len(pairs) < count:
             attempts += 1
-            if attempts > 50 * count:
+            if not sources or attempts > 50 * count:
                 raise ValueError(f"Only {len(pairs)} distinct subcontracting links fit "
-                                 f"among these providers, not {count}.")
+                                 f"among {len(plans)} providers, not {count}.")
             source = rng.choice(sources)
-            higher = [t for t in tiers if t > plans[source]["tier"]]
+            higher = [t for t in tiers if t > plans[source].tier]
             tier = higher[0] if rng.random() < 0.6 else rng.choice(higher)
-            target = rng.choices(by_tier[tier], cum_weights=cum[tier])[0]
-            pairs.setdefault((source, target), None)
-        if len(pairs) < count:
-            raise ValueError(f"No subcontracting link fits among {len(plans)} providers.")
-        links = []
+            pairs.setdefault((source, rng.choices(by_tier[tier], cum_weights=cum[tier])[0]))
+        rows = []
         for source, target in pairs:
-            arrangement = self.arrangement_of.get(source) if rng.random() < 0.3 else None
-            links.append(SubcontractingLink(
-                provider=self.providers[source], subcontractor=self.providers[target],
-                service=self.services[plans[target]["services"][0]], arrangement=arrangement,
-                supports_critical_function=bool(arrangement and arrangement.is_critical)))
-        return self._insert(SubcontractingLink, links)
+            source_pk, target_pk = plans[source].pk, plans[target].pk
+            arrangement, critical = (self.arrangement_of.get(source_pk, (None, False))
+                                     if rng.random() < 0.3 else (None, False))
+            rows.append((source_pk, target_pk, plans[target].service_ids[0], arrangement,
+                         critical, f"{plans[source].name} → {plans[target].name}"))
+        columns = ("provider", "subcontractor", "service", "arrangement",
+                   "supports_critical_function")
+        _, written = self._insert(SubcontractingLink, columns, [row[:5] for row in rows],
+                                  _link_repr(rows))
+        return written
 
 
 def _category(area: str) -> str:
     """As Activity.save derives it."""
     return ActivityCategory.PRIMARY if area in PRIMARY_AREAS else ActivityCategory.SUPPORT
 
+
+def _link_repr(rows: list[tuple]):
+    names = {row[:2]: row[5] for row in rows}
+    return lambda row: names[row[:2]]

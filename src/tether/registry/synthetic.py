@@ -56,7 +56,8 @@ SURNAMES = {
     "ES": ("García", "Fernández", "López", "Martínez", "Navarro"),
     "IT": ("Rossi", "Bianchi", "Romano", "Colombo", "Ricci", "Greco"),
     "SE": ("Andersson", "Johansson", "Lindqvist", "Berg"), "DK": ("Nielsen", "Jensen", "Hansen"),
-    "FI": ("Virtanen", "Korhonen"), "EE": ("Tamm", "Saar", "Sepp"), "LT": ("Kazlauskas", "Petraitis"),
+    "FI": ("Virtanen", "Korhonen"), "EE": ("Tamm", "Saar", "Sepp"),
+    "LT": ("Kazlauskas", "Petraitis"),
     "IN": ("Patel", "Sharma", "Reddy", "Iyer", "Menon", "Gupta", "Rao", "Nair"),
     "PH": ("Santos", "Reyes", "Cruz", "Bautista", "Mendoza"),
     "US": ("Miller", "Johnson", "Carter", "Brooks", "Reed", "Hayes"),
@@ -87,7 +88,7 @@ GERMAN_WORDS = frozenset({
 
 
 class Sector:
-    """A kind of provider: the words in its names, what it delivers, how deep in the chain it sits."""
+    """A kind of provider: words for its names, what it delivers, how deep in the chain it sits."""
 
     def __init__(self, key, words, outsourcing_type, services, tier, countries=()):
         self.key, self.words, self.outsourcing_type = key, words, outsourcing_type
@@ -167,7 +168,7 @@ def random_lei(rng) -> str:
 
 
 def company_name(rng, country: str, sector: Sector) -> str:
-    """A plausible company name for `country` in `sector`, such as "Kowalski IT Services Sp. z o.o."."""
+    """A plausible name for a firm of `sector` in `country`: "Kowalski IT Services Sp. z o.o."."""
     words = sector.words if country in GERMAN_SPEAKING else sector.english_words
     word = rng.choice(words)
     form = rng.choice(LEGAL_FORMS[country])

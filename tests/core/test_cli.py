@@ -1,0 +1,47 @@
+"""The `tether` command, run as a user runs it: in its own process, on its own data directory."""
+
+import os
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+
+
+def run_tether(*args, data_dir, extra_env=None, timeout=300):
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update({"TETHER_DATA_DIR": str(data_dir), **(extra_env or {})})
+    return subprocess.run([sys.executable, "-m", "tether.cli", *args], env=env,
+                          capture_output=True, text=True, timeout=timeout, check=False)
+
+
+def test_help_lists_tethers_own_commands(tmp_path):
+    result = run_tether("--help", data_dir=tmp_path)
+    assert result.returncode == 0
+    for command in ("serve", "demo", "import", "export", "generate"):
+        assert command in result.stdout
+
+
+@pytest.mark.slow
+def test_demo_sets_up_data_and_prints_a_working_login(tmp_path):
+    result = run_tether("demo", "--no-serve", "--port", "8123", data_dir=tmp_path,
+                        extra_env={"TETHER_DEMO_PASSWORD": "demo-password-123"})
+    assert result.returncode == 0, result.stderr
+    assert "http://127.0.0.1:8123/" in result.stdout
+    assert "admin  /  demo-password-123" in result.stdout
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+    database = sqlite3.connect(tmp_path / "tether.sqlite3")
+    providers = database.execute("SELECT COUNT(*) FROM registry_provider").fetchone()[0]
+    assert providers >= 250
+    # Running it again keeps the data and does not duplicate it.
+    again = run_tether("demo", "--no-serve", data_dir=tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert database.execute("SELECT COUNT(*) FROM registry_provider").fetchone()[0] == providers
+    check = run_tether("check", "--deploy", "--fail-level", "ERROR", data_dir=tmp_path)
+    assert check.returncode == 0, check.stderr
+
+
+def test_unknown_command_fails_with_a_message(tmp_path):
+    result = run_tether("no-such-command", data_dir=tmp_path)
+    assert result.returncode != 0
+    assert "Unknown command" in result.stderr
