@@ -16,7 +16,7 @@ def test_pages_load_nothing_from_outside_the_app(page, live_server, log_in, user
     requested, failures = [], []
     page.on("request", lambda request: requested.append(request.url))
     page.on("pageerror", lambda error: failures.append(f"script error: {error}"))
-    page.on("requestfailed", lambda request: failures.append(f"failed: {request.url}"))
+    page.on("requestfailed", lambda request: failures.append(f"failed: {request.url} {request.failure}"))
 
     log_in(page, users[Role.VENDOR_MANAGER])
     for path in ("/", "/registry/providers/", arrangement.provider.get_absolute_url(),

@@ -90,8 +90,6 @@ def test_vendor_manager_records_provider_and_arrangement(page, log_in, users):
     # The provider's page lists the arrangement.
     row.get_by_role("link", name="Nimbus Hosting SE").click()
     expect(page).to_have_url(provider_url)
-    page.wait_for_timeout(1500)
-    page.screenshot(path="/tmp/after_click.png", full_page=True)
     expect(panel(page, "Arrangements")).to_contain_text("ARR-E2E-0001")
 
 

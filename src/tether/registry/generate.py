@@ -117,7 +117,13 @@ class _ProviderPlan:
 
 class _Generator:
     def __init__(self, seed: int, today: date):
-        self.rng = random.Random(seed)
+        pattern = re.compile(rf"^{ORGANISATION_PREFIX}(\d+) ")
+        used = [int(m.group(1)) for name in Organisation.objects.filter(
+            name__startswith=ORGANISATION_PREFIX).values_list("name", flat=True)
+            if (m := pattern.match(name))]
+        self.first_organisation = max(used, default=0) + 1
+        # A second run on the same database draws other names than the first.
+        self.rng = random.Random(f"{seed}:{self.first_organisation}")
         self.today = today
         self.report = GenerateReport()
         self.owner_ids = list(User.objects.filter(role__in=INTERNAL_ROLES, provider=None)
@@ -144,14 +150,16 @@ class _Generator:
         return ids, 2 * len(rows) + links
 
     def _organisations(self, count: int) -> int:
-        pattern = re.compile(rf"^{ORGANISATION_PREFIX}(\d+) ")
-        used = [int(m.group(1)) for name in Organisation.objects.filter(
-            name__startswith=ORGANISATION_PREFIX).values_list("name", flat=True)
-            if (m := pattern.match(name))]
-        first = max(used, default=0) + 1
-        rows = [(f"{ORGANISATION_PREFIX}{n:03d} {ORGANISATION_KINDS[n % 5]}",
-                 self.rng.choice(("DE", "FR", "NL", "AT", "IE")), random_lei(self.rng))
-                for n in range(first, first + count)]
+        first = self.first_organisation
+        leis = set(Organisation.objects.exclude(lei=None).values_list("lei", flat=True))
+        rows = []
+        for number in range(first, first + count):
+            lei = random_lei(self.rng)
+            while lei in leis:
+                lei = random_lei(self.rng)
+            leis.add(lei)
+            rows.append((f"{ORGANISATION_PREFIX}{number:03d} {ORGANISATION_KINDS[number % 5]}",
+                         self.rng.choice(("DE", "FR", "NL", "AT", "IE")), lei))
         ids, written = self._insert(Organisation, ("name", "country", "lei"), rows,
                                     lambda row: row[0])
         self.organisations = list(zip(ids, (row[1] for row in rows), strict=True))

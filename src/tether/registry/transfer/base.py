@@ -61,12 +61,15 @@ class EntityImporter:
     entity: Entity
     rule_fields: frozenset[str] = frozenset()  # fields `check` reads
     derived_fields: tuple[str, ...] = ()  # fields `derive` sets
+    check_loops = False  # whether the self-reference forms a tree that must not loop
 
     def __init__(self, headers: set[str]):
         self.headers = headers
         self.in_file: dict[object, tuple[int, object, int]] = {}  # key → (row, id, level)
         self.bad: dict[object, int] = {}  # key → number of a row with errors
         self.rows_by_id: dict[object, int] = {}  # existing id → row that updates it
+        self.new_ids: dict[object, int] = {}  # key → id of objects created, for Pending
+        self.parents: dict[object, object] = {}  # object → parent, for self-references
         self.load()
 
     @property
@@ -91,9 +94,16 @@ class EntityImporter:
         """How the audit trail names the object."""
         return str(values.get("name", ""))
 
+    def key_of(self, values: dict):
+        """The natural key of an object from its values, as `resolve` computes it."""
+        raise NotImplementedError
+
     def fetch_ids(self, keys: list) -> dict:
         """The ids of just-created objects, by natural key."""
         raise NotImplementedError
+
+    def remember(self, pk, values: dict) -> None:
+        """Note an object just written, for the rows after it."""
 
     def after_write(self, *, actor, now, source: str) -> None:
         """Work that needs every row written first."""
@@ -103,6 +113,9 @@ class EntityImporter:
         self.in_file[row.key] = (row.number, row.existing_id, row.level)
         if row.existing_id is not None:
             self.rows_by_id[row.existing_id] = row.number
+        reference = self.entity.self_reference
+        if self.check_loops and reference in row.values:
+            self.set_parent(row, row.values[reference])
 
     def reject(self, row: Row) -> None:
         """Remember a bad row, so later rows referring to it say why they fail too."""
@@ -133,6 +146,27 @@ class EntityImporter:
         if existing_id is None:
             row.error(column, f"{what} is neither registered nor on an earlier row of the file.")
         return existing_id
+
+    def set_parent(self, row: Row, value) -> None:
+        """Record a row's self-reference so later rows' loop checks see it."""
+        node = row.existing_id if row.existing_id is not None else row.key
+        parent = value.key if isinstance(value, Pending) else value
+        if parent is None:
+            self.parents.pop(node, None)
+        else:
+            self.parents[node] = parent
+
+    def would_loop(self, row: Row, value) -> bool:
+        """Whether `value` as the row's parent would put the object below itself."""
+        node = row.existing_id if row.existing_id is not None else row.key
+        parent = value.key if isinstance(value, Pending) else value
+        seen = set()
+        while parent is not None and parent not in seen:
+            if parent == node:
+                return True
+            seen.add(parent)
+            parent = self.parents.get(parent)
+        return False
 
     def defaults(self) -> dict:
         """The model's default value of every field the importer may write."""

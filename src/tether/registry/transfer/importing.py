@@ -13,11 +13,22 @@ from django.db.models import NOT_PROVIDED
 from tether.registry.transfer.base import MISSING, EntityImporter, Row
 from tether.registry.transfer.cells import CellError
 from tether.registry.transfer.columns import MANY, VALUE, Entity, entity_named, normalise_header
-from tether.registry.transfer.entities import IMPORTERS
+from tether.registry.transfer.arrangements import ArrangementImporter, SubcontractingImporter
+from tether.registry.transfer.entities import (
+    ActivityImporter,
+    OrganisationImporter,
+    ProviderImporter,
+    ServiceImporter,
+)
 from tether.registry.transfer.readers import FileProblem, Table, open_table
 from tether.registry.transfer.writing import BATCH, Writer
 
 MAX_LISTED_ERRORS = 1000
+IMPORTERS: dict[str, type[EntityImporter]] = {
+    importer.entity.name: importer
+    for importer in (OrganisationImporter, ActivityImporter, ServiceImporter, ProviderImporter,
+                     ArrangementImporter, SubcontractingImporter)
+}
 
 
 @dataclass(frozen=True)
@@ -178,7 +189,7 @@ def _check_rows(importer: EntityImporter, table: Table, columns, plan: Plan,
                 result: ImportResult) -> list[int]:
     """Convert, resolve and check each row; returns plan indexes whose rules need stored values."""
     defaults = importer.defaults()
-    needed = {name: header for name, header in _needed_for_create(importer, columns).items()}
+    needed = _needed_for_create(importer, columns)
     rule_fields = importer.rule_fields
     deferred = []
     for number, cells in table.rows:
@@ -213,7 +224,7 @@ def _check_rows(importer: EntityImporter, table: Table, columns, plan: Plan,
                     if name not in row.values:
                         row.error(header, "A new object needs a value here.")
                 _add_rule_errors(row, importer.check({**defaults, **row.values}))
-            elif rule_fields.isdisjoint(rule_fields - row.values.keys()):
+            elif not rule_fields - row.values.keys():
                 _add_rule_errors(row, importer.check(row.values))
             else:
                 deferred.append(len(plan.rows))
@@ -272,4 +283,3 @@ def _check_deferred(importer: EntityImporter, plan: Plan, deferred: list[int],
                     result.add_error(number, column, message)
     if deferred:
         plan.rows = [row for row in plan.rows if row is not None]
-        result.errors.sort(key=lambda error: error.row or 0)
