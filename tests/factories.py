@@ -60,6 +60,8 @@ class ProviderFactory(factory.django.DjangoModelFactory):
     lei = factory.LazyFunction(valid_lei)
     country = "IE"
     outsourcing_type = "ito"
+    service_countries = ["IE", "DE"]
+    data_storage_countries = ["IE"]
 
 
 class ProviderIdentifierFactory(factory.django.DjangoModelFactory):

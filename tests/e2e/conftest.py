@@ -5,28 +5,17 @@ without it the e2e tests fail and say so, unless TETHER_SKIP_E2E=1 asks to skip 
 """
 
 import os
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
+
+from tests.e2e.chromium import ChromiumMissing, launch
 
 # Playwright's sync API runs an asyncio loop in the test thread; Django then refuses ORM calls
 # from that thread unless told the loop is not serving requests (it is not: the live server
 # answers from its own thread).
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-CHROMIUM = Path("/usr/bin/chromium")
-# The machine has no internet: without these flags chromium stalls on its own network calls.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 VIEWPORT = {"width": 1400, "height": 900}
 TIMEOUT_MS = 10_000
 PASSWORD = "correct-horse-battery"  # tests.factories.UserFactory's password
@@ -43,22 +32,13 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
-def launch_chromium(playwright):
-    """Debian's chromium, headless and offline; fails with the fix when it is not installed."""
-    if not CHROMIUM.exists():
-        pytest.fail(
-            f"{CHROMIUM} is missing: the browser tests drive Debian's chromium. Install it with "
-            "`apt-get update && apt-get install -y chromium` (never `playwright install`), "
-            "or set TETHER_SKIP_E2E=1 to skip the browser tests.",
-            pytrace=False,
-        )
-    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-
-
 @pytest.fixture(scope="session")
 def browser():
     with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
+        try:
+            chromium = launch(playwright)
+        except ChromiumMissing as missing:
+            pytest.fail(str(missing), pytrace=False)
         yield chromium
         chromium.close()
 

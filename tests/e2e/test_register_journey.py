@@ -48,9 +48,12 @@ def test_vendor_manager_records_provider_and_arrangement(page, log_in, users):
     page.fill("#id_lei", lei)
     page.select_option("#id_country", "LU")
     page.select_option("#id_outsourcing_type", "ict_service")
+    page.select_option("#id_service_countries", ["LU", "DE"])
+    page.select_option("#id_data_storage_countries", ["LU"])
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_role("alert")).to_contain_text("Created Nimbus Hosting SE.")
     expect(page.locator("h1")).to_have_text("Nimbus Hosting SE")
+    expect(page.locator(".object-fields")).to_contain_text("Germany, Luxembourg")
     provider_url = page.url
 
     # An arrangement with it; the provider is found through the search box.

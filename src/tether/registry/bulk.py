@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.contrib.contenttypes.models import ContentType
 from django.db import connections, models, router
 from django.utils import timezone
+from django_countries.fields import CountryField
 
 from tether.core.audit import BulkChange, record_bulk, snapshot
 from tether.core.models import AuditAction, AuditEntry
@@ -115,7 +116,8 @@ class RowWriter:
     def insert(self, rows: Sequence[Sequence], *, returning: bool = True) -> list:
         """Insert `rows` (values in column order); returns the new primary keys in row order."""
         connection = connections[router.db_for_write(self.model)]
-        prepare = [_preparer(field, connection) for field in self.fields]
+        prepare = [(index, p) for index, field in enumerate(self.fields)
+                   if (p := _preparer(field, connection)) is not None]
         now = timezone.now()
         constants = [field.get_db_prep_save(value, connection) for field, value in self.constants]
         constants += [field.get_db_prep_save(now, connection) for field in self.stamps]
@@ -134,7 +136,10 @@ class RowWriter:
                 batch = rows[start:start + per_statement]
                 params = []
                 for row in batch:
-                    params += [p(v) if p else v for p, v in zip(prepare, row, strict=True)]
+                    values = list(row)
+                    for index, prepared in prepare:
+                        values[index] = prepared(values[index])
+                    params += values
                     params += constants
                 cursor.execute(head + ", ".join([row_sql] * len(batch)) + tail, params)
                 if returning:
@@ -173,6 +178,12 @@ def _preparer(field, connection):
     """How to turn a Python value into a database value for `field`; None: as it is."""
     if type(field) in _PLAIN_FIELDS:
         return None
+    if isinstance(field, CountryField):  # several countries are stored as "DE,FR"
+        return ",".join if field.multiple else None
+    if isinstance(field, models.JSONField):  # None is SQL NULL, as JSONField saves it
+        def json_value(value, adapt=connection.ops.adapt_json_value, encoder=field.encoder):
+            return None if value is None else adapt(value, encoder)
+        return json_value
     if isinstance(field, models.DateTimeField):
         return connection.ops.adapt_datetimefield_value
     if isinstance(field, models.DateField):
@@ -205,17 +216,24 @@ def fast_insert(
     m2m = m2m or {}
     for name, id_lists in m2m.items():
         insert_link_rows(model, name, ids, id_lists)
-    audited = [f.name for f in writer.fields] + [f.name for f, _ in writer.constants]
     skipped = {"created", "last_updated", "password"}
-    keep = [i for i, name in enumerate(audited) if name not in skipped]
-    constants = [_json_ready(value) for _, value in writer.constants]
+    names = [f.name for f in writer.fields]
+    keep = [i for i, name in enumerate(names) if name not in skipped]
+    # Only dates and decimals differ between a column value and its audit form.
+    convert = [i for i in keep
+               if isinstance(writer.fields[i], models.DateField | models.DecimalField)]
+    constants = {field.name: _json_ready(value) for field, value in writer.constants
+                 if field.name not in skipped}
     content_type = ContentType.objects.get_for_model(model, for_concrete_model=True)
     actor_id, actor_name = (actor.pk, actor.get_username()) if actor else (None, "system")
+    pk_name = model._meta.pk.name
     entries = []
     for index, (pk, row) in enumerate(zip(ids, rows, strict=True)):
-        values = [*row, *constants]
-        after = {audited[i]: _json_ready(values[i]) for i in keep}
-        after[model._meta.pk.name] = pk
+        after = {names[i]: row[i] for i in keep}
+        for i in convert:
+            after[names[i]] = _json_ready(row[i])
+        after.update(constants)
+        after[pk_name] = pk
         for name, id_lists in m2m.items():
             after[name] = sorted(id_lists[index])
         entries.append((actor_id, actor_name, AuditAction.CREATE, content_type.pk, str(pk),

@@ -23,7 +23,9 @@ SUBSTITUTABILITY = tuple(Substitutability)
 CRITICAL_SUBSTITUTABILITY = (15, 45, 35, 5)
 OTHER_SUBSTITUTABILITY = (3, 12, 45, 40)
 DATA_RANK = {DataInvolved.NONE: 0, DataInvolved.CONFIDENTIAL: 1, DataInvolved.PERSONAL: 2}
+# Who owns arrangements: the people who manage them, never the read-only roles.
 OWNER_WEIGHTS = {Role.VENDOR_MANAGER: 70, Role.RISK_OFFICER: 15, Role.SECURITY_OFFICER: 15}
+OWNER_ROLES = (Role.ADMIN, *OWNER_WEIGHTS)
 GOVERNING_LAWS = frozenset({"IE", "GB", "NL", "LU", "US", "CH", "FR"})
 NOTES = (
     "Price review due with the next renewal.",

@@ -6,6 +6,7 @@ Generated LEIs are synthetic (prefix T3TH): valid check digits, registered nowhe
 """
 
 import itertools
+import operator
 import random
 import re
 import time
@@ -17,7 +18,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from tether.core.models import User
-from tether.core.roles import INTERNAL_ROLES
 from tether.registry import demo_data
 from tether.registry.bulk import depth_layers, fast_insert, insert_link_rows, ultimate_parents
 from tether.registry.choices import (
@@ -35,9 +35,11 @@ from tether.registry.demo_plan import (
     NOTES,
     NOTICE_DAYS,
     OTHER_SUBSTITUTABILITY,
+    OWNER_ROLES,
     PROVIDER_NOTICE_DAYS,
     RENEWALS,
 )
+from tether.registry.generate_files import write_arrangements_file, write_providers_file
 from tether.registry.models import (
     Activity,
     Arrangement,
@@ -59,6 +61,9 @@ from tether.registry.synthetic import (
     sector_country,
 )
 
+__all__ = ["GenerateReport", "portfolio_generate", "write_arrangements_file",
+           "write_providers_file"]
+
 SOURCE = "generate"
 REFERENCE_PREFIX = "SYN-"
 ORGANISATION_PREFIX = "Synthetic "
@@ -73,6 +78,19 @@ PROVIDER_STATUSES = {ProviderStatus.ACTIVE: 85, ProviderStatus.PROSPECTIVE: 5,
                      ProviderStatus.EXITED: 7, ProviderStatus.SUSPENDED: 3}
 SUBSIDIARY_SHARE, GROUP_HEAD_SHARE, LEI_SHARE = 0.15, 0.3, 0.85
 SUBSEQUENT_SHARE, OVERARCHING_SHARE = 0.06, 0.02
+
+
+def _cumulative(weights) -> list:
+    """Cumulative weights, computed once: `random.choices` would redo it on every draw."""
+    return list(itertools.accumulate(weights))
+
+
+RENEWAL_CHOICES, RENEWAL_CUM = list(RENEWALS), _cumulative(RENEWALS.values())
+STATUS_CHOICES, STATUS_CUM = list(PROVIDER_STATUSES), _cumulative(PROVIDER_STATUSES.values())
+SUBSTITUTABILITY_CHOICES = tuple(Substitutability)
+CRITICAL_CUM = _cumulative(CRITICAL_SUBSTITUTABILITY)
+OTHER_CUM = _cumulative(OTHER_SUBSTITUTABILITY)
+TIER_CUM = _cumulative(TIER_WEIGHTS)
 
 
 @dataclass
@@ -126,7 +144,7 @@ class _Generator:
         self.rng = random.Random(f"{seed}:{self.first_organisation}")
         self.today = today
         self.report = GenerateReport()
-        self.owner_ids = list(User.objects.filter(role__in=INTERNAL_ROLES, provider=None)
+        self.owner_ids = list(User.objects.filter(role__in=OWNER_ROLES, provider=None)
                               .order_by("pk").values_list("pk", flat=True)) or [None]
 
     def run(self, organisations, providers, arrangements, subcontracting) -> GenerateReport:
@@ -214,7 +232,7 @@ class _Generator:
         heads: list[int] = []
         for index in range(count):
             parent = rng.choice(heads) if heads and rng.random() < SUBSIDIARY_SHARE else None
-            tier = rng.choices(range(7), weights=TIER_WEIGHTS)[0]
+            tier = rng.choices(range(7), cum_weights=TIER_CUM)[0]
             sector = plans[parent].sector if parent is not None else rng.choice(
                 SECTORS_BY_TIER[tier])
             country = sector_country(rng, sector)
@@ -271,7 +289,7 @@ class _Generator:
         top_pk = self.provider_plans[top].pk if top is not None else None
         return (plan.name, plan.country, plan.lei, parent_pk, top_pk,
                 plan.sector.outsourcing_type,
-                rng.choices(list(PROVIDER_STATUSES), weights=list(PROVIDER_STATUSES.values()))[0],
+                rng.choices(STATUS_CHOICES, cum_weights=STATUS_CUM)[0],
                 rng.choice(self.owner_ids), convert(spend, currency), currency,
                 [plan.country], [plan.country] if plan.tier >= 2 else [])
 
@@ -282,8 +300,8 @@ class _Generator:
         number = int(existing[len(REFERENCE_PREFIX):]) + 1 if existing else 1
         # Skewed: the provider ranked r gets a share ~ 1 / (r + 10), so a few get thousands.
         ranked = rng.sample(range(len(plans)), len(plans))
-        weights = list(itertools.accumulate(1 / (rank + 10) for rank in range(len(ranked))))
-        chosen = rng.choices(ranked, cum_weights=weights, k=count)
+        chosen = rng.choices(ranked, cum_weights=_cumulative(
+            1 / (rank + 10) for rank in range(len(ranked))), k=count)
         masters, others = [], []
         for provider_index in chosen:
             kind = rng.random()
@@ -303,14 +321,17 @@ class _Generator:
             number += 1
         written, self.arrangement_of = 0, {}
         for batch in (masters, others):  # masters first: subsequent ones point at their ids
+            if not batch:
+                continue
             for row in batch:
                 row["provider"] = plans[row["provider"]].pk
                 row["organisation"] = row["organisation"][0]
                 if row["overarching"] is not None:
                     row["overarching"] = row["overarching"]["pk"]
-            columns = [name for name in batch[0] if not name.startswith("_")] if batch else []
+            columns = [name for name in batch[0] if not name.startswith("_")]
+            values = operator.itemgetter(*columns)
             ids, more = self._insert(
-                Arrangement, columns, [tuple(row[c] for c in columns) for row in batch],
+                Arrangement, columns, [values(row) for row in batch],
                 lambda row: row[0], m2m={"services": [row["_services"] for row in batch]})
             for pk, row in zip(ids, batch, strict=True):
                 row["pk"] = pk
@@ -320,7 +341,7 @@ class _Generator:
 
     def _arrangement_row(self, number: int, provider_index: int, organisation) -> dict:
         rng, today, plan = self.rng, self.today, self.provider_plans[provider_index]
-        renewal = rng.choices(list(RENEWALS), weights=list(RENEWALS.values()))[0]
+        renewal = rng.choices(RENEWAL_CHOICES, cum_weights=RENEWAL_CUM)[0]
         start = today - timedelta(days=rng.randint(-120, 10 * 365))
         end = None
         if renewal != RenewalType.OPEN_ENDED:
@@ -350,8 +371,7 @@ class _Generator:
             "criticality_reason": (spec.critical_reason or f"Supports {spec.name.lower()}.")
             if critical else "",
             "substitutability": rng.choices(
-                tuple(Substitutability),
-                weights=CRITICAL_SUBSTITUTABILITY if critical else OTHER_SUBSTITUTABILITY)[0],
+                SUBSTITUTABILITY_CHOICES, cum_weights=CRITICAL_CUM if critical else OTHER_CUM)[0],
             "data_involved": spec.data, "owner": rng.choice(self.owner_ids),
             "notes": rng.choice(NOTES) if rng.random() < 0.05 else "",
             "_services": service_ids,
@@ -365,8 +385,7 @@ class _Generator:
         tiers = sorted(by_tier)
         sources = [i for t in tiers[:-1] for i in by_tier[t]]
         # Within a tier a few subcontractors are everyone's choice: concentration.
-        cum = {t: list(itertools.accumulate(1 / (r + 3) for r in range(len(by_tier[t]))))
-               for t in tiers}
+        cum = {t: _cumulative(1 / (r + 3) for r in range(len(by_tier[t]))) for t in tiers}
         pairs: dict[tuple[int, int], None] = {}
         spine = [by_tier[t][0] for t in tiers]  # one chain as deep as the tiers go
         for link in itertools.pairwise(spine[:count + 1]):

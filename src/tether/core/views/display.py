@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.db import models
 from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
+from django_countries.fields import CountryField
 
 SKIPPED_FIELDS = frozenset({"id", "created", "last_updated", "password"})
 
@@ -26,14 +27,13 @@ def field_value(obj, field) -> str:
         return "—"
     if field.is_relation:
         return _link(value)
-    if field.choices:
-        return format_html("{}", getattr(obj, f"get_{field.name}_display")())
     if isinstance(field, models.BooleanField):
         return "Yes" if value else "No"
-    if isinstance(value, list):  # django-countries multiple
-        return format_html_join(", ", "{}", ((getattr(c, "name", c),) for c in value))
-    if hasattr(value, "name") and hasattr(value, "code"):  # a single Country
-        return format_html("{} ({})", value.name, value.code)
+    if isinstance(field, CountryField):
+        chosen = value if field.multiple else [value]
+        return format_html_join(", ", "{} ({})", ((c.name, c.code) for c in chosen))
+    if field.choices:
+        return format_html("{}", getattr(obj, f"get_{field.name}_display")())
     if isinstance(value, Decimal):
         return number_format(value, decimal_pos=2, force_grouping=True)
     if isinstance(field, models.URLField):

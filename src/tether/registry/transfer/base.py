@@ -105,7 +105,7 @@ class EntityImporter:
     def remember(self, pk, values: dict) -> None:
         """Note an object just written, for the rows after it."""
 
-    def after_write(self, *, actor, now, source: str) -> None:
+    def after_write(self, *, actor, db_now, source: str) -> None:
         """Work that needs every row written first."""
 
     def accept(self, row: Row) -> None:

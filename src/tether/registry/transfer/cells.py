@@ -7,7 +7,7 @@ business user understands; the importer adds the row number and column name.
 
 import re
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cache, lru_cache
 
 from django.core.exceptions import ValidationError
@@ -67,7 +67,9 @@ def as_text(raw) -> str:
 def text(max_length: int | None = None):
     """Free text, undoing the export's formula escape and checking the length."""
     def convert(raw):
-        value = unescape_formula(as_text(raw))
+        value = raw.strip() if raw.__class__ is str else as_text(raw)
+        if value[:1] == "'":
+            value = unescape_formula(value)
         if max_length is not None and len(value) > max_length:
             raise CellError(
                 f"The text is too long: {len(value)} characters, at most {max_length} fit."
@@ -85,6 +87,9 @@ def choice(choices):
     listed = ", ".join(f"{value} ({label})" for value, label in choices.choices)
 
     def convert(raw):
+        found = lookup.get(raw) if raw.__class__ is str else None  # the code, as exported
+        if found is not None:
+            return found
         try:
             return lookup[" ".join(as_text(raw).lower().split())]
         except KeyError:
@@ -241,7 +246,12 @@ def currency(raw) -> str:
 
 def lei(raw) -> str:
     """A Legal Entity Identifier, checked with the register's own validator."""
-    value = normalise_lei(as_text(raw))
+    return _checked_lei(normalise_lei(as_text(raw)))
+
+
+@lru_cache(maxsize=65536)
+def _checked_lei(value: str) -> str:
+    """Cached: a file names the same few thousand providers' LEIs over and over."""
     try:
         validate_lei(value)
     except ValidationError as error:

@@ -311,7 +311,7 @@ class ProviderImporter(EntityImporter):
                     Provider.objects.filter(name__in=names).values_list("name", "country", "id")})
         return ids
 
-    def after_write(self, *, actor, now, source):
+    def after_write(self, *, actor, db_now, source):
         """Re-derive the ultimate parent of every provider below one whose parent changed."""
         if not self.has_parent:
             return
@@ -338,7 +338,7 @@ class ProviderImporter(EntityImporter):
                 stale[pk] = top
         for batch in chunks(sorted(stale)):
             update_rows(Provider, ["ultimate_parent_id", "last_updated"],
-                        [(stale[pk], now, pk) for pk in batch])
+                        [(stale[pk], db_now, pk) for pk in batch])
             names = dict(Provider.objects.filter(id__in=batch).values_list("id", "name"))
             record_bulk(actor=actor, model=Provider, source=source, changes=[
                 BulkChange(pk, names[pk], AuditAction.UPDATE, {"ultimate_parent": stored[pk]},

@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from django.db import DatabaseError, transaction
 from django.db.models import NOT_PROVIDED
 
+from tether.registry.transfer.arrangements import ArrangementImporter, SubcontractingImporter
 from tether.registry.transfer.base import MISSING, EntityImporter, Row
 from tether.registry.transfer.cells import CellError
 from tether.registry.transfer.columns import MANY, VALUE, Entity, entity_named, normalise_header
-from tether.registry.transfer.arrangements import ArrangementImporter, SubcontractingImporter
 from tether.registry.transfer.entities import (
     ActivityImporter,
     OrganisationImporter,
@@ -98,7 +98,7 @@ def import_file(*, actor, entity: str, file, filename: str = "", skip_bad_rows: 
     try:
         with transaction.atomic():
             writer.write(plan.rows)
-            importer.after_write(actor=actor, now=writer.now, source=source)
+            importer.after_write(actor=actor, db_now=writer.db_now, source=source)
     except DatabaseError as error:
         result.add_error(None, None, "Nothing was imported: the database refused a change "
                                      f"({error}). Import the file again.")
@@ -113,11 +113,12 @@ class Plan:
 
     def __init__(self, fields: tuple[str, ...]):
         self.fields = fields
+        self.missing = (MISSING,) * len(fields)
         self.rows: list = []
 
     def add(self, row: Row) -> None:
         """Keep a good row: (number, existing id, level, values, many-to-many ids)."""
-        values = tuple(row.values.get(name, MISSING) for name in self.fields)
+        values = tuple(map(row.values.get, self.fields, self.missing))
         self.rows.append((row.number, row.existing_id, row.level, values, row.many or None))
 
 
@@ -192,29 +193,32 @@ def _check_rows(importer: EntityImporter, table: Table, columns, plan: Plan,
     needed = _needed_for_create(importer, columns)
     rule_fields = importer.rule_fields
     deferred = []
+    # Plain tuples: this loop runs once per cell, 2.5 million times for 100,000 arrangements.
+    specs = [(index, column.header, column.convert, column.field if column.kind == VALUE
+              else None, column.required, empty) for index, column, empty in columns]
     for number, cells in table.rows:
         row = Row(number)
+        values, referenced = row.values, row.cells
         width = len(cells)
         blank = True
-        for index, column, empty in columns:
+        for index, header, convert, value_field, required, empty in specs:
             raw = cells[index] if index < width else None
-            if raw is None or (raw.__class__ is str and (not raw or raw.isspace())):
-                if column.required:
-                    row.error(column.header, "A value is required here.")
+            if raw is None or raw == "" or (raw.__class__ is str and raw.isspace()):
+                if required:
+                    row.error(header, "A value is required here.")
                 value = empty
             else:
                 blank = False
                 try:
-                    value = column.convert(raw)
+                    value = convert(raw)
                 except CellError as error:
-                    row.error(column.header, str(error))
-                    row.failed.add(column.header)
+                    row.error(header, str(error))
+                    row.failed.add(header)
                     continue
-            if column.kind == VALUE:
-                if value is not MISSING:
-                    row.values[column.field] = value
-            else:
-                row.cells[column.header] = value
+            if value_field is None:
+                referenced[header] = value
+            elif value is not MISSING:
+                values[value_field] = value
         if blank:
             continue
         importer.resolve(row)

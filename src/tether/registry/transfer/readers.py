@@ -136,7 +136,8 @@ def _csv_records(reader, *, explicit: bool) -> Iterator[tuple[int, list]]:
             yield number, record
     except UnicodeDecodeError:
         if explicit:
-            raise FileProblem("The file does not match the encoding chosen.", row=number + 1)
+            raise FileProblem("The file does not match the encoding chosen.",
+                              row=number + 1) from None
         raise _not_utf8(row=number + 1) from None
     except csv.Error as error:
         raise FileProblem(f"The file is not valid CSV here: {error}.", row=number + 1) from None
@@ -165,7 +166,8 @@ def _check_unpacked_size(handle) -> None:
         with zipfile.ZipFile(handle) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
     except zipfile.BadZipFile:
-        raise FileProblem("This file is not an Excel workbook (.xlsx): the archive is damaged.")
+        raise FileProblem(
+            "This file is not an Excel workbook (.xlsx): the archive is damaged.") from None
     finally:
         handle.seek(0)
     limit = XLSX_UNPACKED_RATIO * settings.TETHER_IMPORT_MAX_BYTES

@@ -1,0 +1,158 @@
+"""Screenshots of Tether's main pages on the demo portfolio, for docs/screenshots/.
+
+Run from the repository root:
+
+    TETHER_DATA_DIR=/tmp/tether-shots .venv/bin/python tests/e2e/take_screenshots.py
+
+It starts a throwaway Tether (a fresh SQLite database in a temporary folder inside
+TETHER_DATA_DIR, removed afterwards), loads the demo portfolio, serves it on a free local port
+and photographs the pages with Debian's chromium (`apt-get install chromium`), 1400 px wide.
+"""
+
+import argparse
+import os
+import secrets
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+WIDTH, HEIGHT = 1400, 900
+
+
+def start_tether(data_dir: Path):
+    """Migrate a fresh database, load the demo, serve it: (URL, admin password, provider, stop)."""
+    os.environ["TETHER_DATA_DIR"] = str(data_dir)
+    os.environ.pop("DATABASE_URL", None)  # throwaway means SQLite in data_dir, never a real DB
+    os.environ["DJANGO_SETTINGS_MODULE"] = "tether.settings"
+    sys.path.insert(0, str(REPO))  # for tests.e2e.chromium and tests.factories
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command, get_commands
+    from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
+    from django.core.wsgi import get_wsgi_application
+    from django.db.models import Count
+
+    from tether.core.models import User
+    from tether.core.roles import Role
+    from tether.registry.models import Provider
+
+    call_command("migrate", interactive=False, verbosity=0)
+    if "load_demo" in get_commands():
+        call_command("load_demo")
+    else:
+        load_a_few_objects()
+    password = secrets.token_urlsafe(16)
+    admin = User(username="admin", first_name="Demo", last_name="Administrator", role=Role.ADMIN)
+    admin.set_password(password)
+    admin.save()
+    # The provider with most arrangements makes the fullest detail page.
+    provider = Provider.objects.annotate(n=Count("arrangements")).order_by("-n", "name").first()
+
+    class QuietHandler(WSGIRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = ThreadedWSGIServer(("127.0.0.1", 0), QuietHandler, allow_reuse_address=True)
+    server.set_app(get_wsgi_application())
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+
+    def stop():
+        server.shutdown()
+        server.server_close()
+
+    return url, password, provider, stop
+
+
+def load_a_few_objects() -> None:
+    """Without the demo command, a handful of objects made with the test factories."""
+    from tests.factories import ArrangementFactory, OrganisationFactory, ProviderFactory
+
+    bank = OrganisationFactory(name="Tether Bank AG")
+    for name, country in (("Nimbus Hosting SE", "LU"), ("Alpha Outsourcing SA", "FR"),
+                          ("Beta Cloud GmbH", "DE"), ("Gamma Contact Centres Ltd", "IE")):
+        provider = ProviderFactory(name=name, country=country)
+        ArrangementFactory.create_batch(3, organisation=bank, provider=provider)
+
+
+def take_screenshots(url: str, password: str, provider, out: Path) -> list[str]:
+    """Save the PNGs; returns the problems seen (error answers, script errors), if any."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.e2e.chromium import launch
+
+    out.mkdir(parents=True, exist_ok=True)
+    problems = []
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        context = browser.new_context(base_url=url, viewport={"width": WIDTH, "height": HEIGHT})
+        context.set_default_timeout(20_000)
+        page = context.new_page()
+        page.on("pageerror", lambda error: problems.append(f"{page.url}: script error {error}"))
+        page.goto("/login/")
+        page.fill("#id_username", "admin")
+        page.fill("#id_password", password)
+        with page.expect_navigation():
+            page.click("button[type=submit]")
+
+        def shoot(name: str, path: str | None = None, prepare=None) -> None:
+            if path is not None:
+                response = page.goto(path, wait_until="networkidle")
+                if not response.ok:
+                    problems.append(f"{path} answered {response.status}")
+            if prepare is not None:
+                prepare()
+                page.wait_for_load_state("networkidle")
+            target = out / f"{name}.png"
+            page.screenshot(path=str(target), full_page=True)
+            print(target)
+
+        def choose_provider():
+            search = page.locator(".search-select", has=page.locator("#id_provider"))
+            search.locator("input[name=q]").press_sequentially(provider.name[:6], delay=30)
+            page.locator("#id_provider option:checked:not([value=''])").wait_for(state="attached")
+
+        shoot("dashboard", "/")
+        shoot("provider-list", "/registry/providers/")
+        shoot("provider-detail", provider.get_absolute_url())
+        shoot("arrangement-form", "/registry/arrangements/add/", prepare=choose_provider)
+        browser.close()
+    return problems
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=REPO / "docs" / "screenshots",
+                        help="Folder for the PNG files (default: docs/screenshots).")
+    parser.add_argument("--keep", action="store_true", help="Keep the throwaway database.")
+    args = parser.parse_args()
+
+    parent = os.environ.get("TETHER_DATA_DIR") or None
+    if parent:
+        Path(parent).mkdir(parents=True, exist_ok=True)
+    data_dir = Path(tempfile.mkdtemp(prefix="tether-screenshots-", dir=parent))
+    started = time.perf_counter()
+    stop = None
+    try:
+        url, password, provider, stop = start_tether(data_dir)
+        problems = take_screenshots(url, password, provider, args.out.resolve())
+    finally:
+        if stop is not None:
+            stop()
+        if args.keep:
+            print(f"Database kept in {data_dir}")
+        else:
+            shutil.rmtree(data_dir, ignore_errors=True)
+    print(f"Done in {time.perf_counter() - started:.1f} s.")
+    if problems:
+        sys.exit("Pages that went wrong:\n  " + "\n  ".join(problems))
+
+
+if __name__ == "__main__":
+    main()
