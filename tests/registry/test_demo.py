@@ -159,3 +159,17 @@ def test_the_demo_plan_is_the_same_every_time():
     assert first[0] == second[0]
     assert [a["reference"] for a in first[1]] == [a["reference"] for a in second[1]]
     assert [a["cost"] for a in first[1]] == [a["cost"] for a in second[1]]
+
+
+def test_demo_loads_beside_a_generated_portfolio():
+    from tether.registry.generate import portfolio_generate
+
+    portfolio_generate(providers=60, arrangements=80, subcontracting=20, organisations=1)
+    services = Service.objects.count()
+    assert demo_load() is not None
+    assert Service.objects.count() == services  # the same catalogue, reused
+    updates = AuditEntry.objects.filter(
+        source="demo", action="update", content_type=ContentType.objects.get_for_model(Service))
+    assert updates.exists()
+    entry = updates.first()
+    assert set(entry.before["activities"]) < set(entry.after["activities"])

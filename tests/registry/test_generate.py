@@ -190,3 +190,15 @@ def _cell(value) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+def test_generator_runs_beside_the_demo():
+    from tether.registry.demo import demo_load
+
+    demo_load()
+    providers, arrangements = Provider.objects.count(), Arrangement.objects.count()
+    portfolio_generate(providers=100, arrangements=150, subcontracting=40, organisations=1)
+    assert Provider.objects.count() == providers + 100
+    assert Arrangement.objects.count() == arrangements + 150
+    assert longest_chain(subcontracting_graph()) >= 3
+    assert ultimate_parent_mismatches() == []

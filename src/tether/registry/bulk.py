@@ -59,6 +59,28 @@ def insert_links(
     return len(rows)
 
 
+def add_links(
+    model: type[models.Model], field_name: str, owners: Sequence[models.Model],
+    id_lists: Sequence[Sequence[int]], *, source: str, actor=None,
+) -> int:
+    """Link existing objects to more related ids, recording each change as an update."""
+    field = model._meta.get_field(field_name)
+    through = field.remote_field.through
+    own, other = field.m2m_field_name(), field.m2m_reverse_field_name()
+    before: dict = {owner.pk: [] for owner in owners}
+    for owner_id, related_id in through.objects.filter(
+            **{f"{own}__in": list(before)}).values_list(own, other):
+        before[owner_id].append(related_id)
+    added = insert_links(model, field_name, [owner.pk for owner in owners], id_lists)
+    record_bulk(actor=actor, model=model, source=source, changes=[
+        BulkChange(owner.pk, str(owner), AuditAction.UPDATE,
+                   {field_name: sorted(before[owner.pk])},
+                   {field_name: sorted([*before[owner.pk], *ids])})
+        for owner, ids in zip(owners, id_lists, strict=True)
+    ])
+    return added
+
+
 def ultimate_parents(parent_of: dict) -> dict:
     """The top of each key's parent chain (None for a key without parent); refuses loops."""
     tops = {}

@@ -16,7 +16,7 @@ from django.utils import timezone
 from tether.core.models import User
 from tether.core.roles import Role
 from tether.registry import demo_data as data
-from tether.registry.bulk import bulk_insert, depth_layers, insert_links, ultimate_parents
+from tether.registry.bulk import add_links, bulk_insert, depth_layers, ultimate_parents
 from tether.registry.choices import (
     PRIMARY_AREAS,
     ActivityCategory,
@@ -161,8 +161,8 @@ class DemoLoader:
             [a.pk for a in uses.get(s.name, [])] for s in new]})
         # A service that already existed (loaded by the generator, say) gains our activities.
         reused = [s for s in existing.values() if uses.get(s.name)]
-        insert_links(Service, "activities", [s.pk for s in reused],
-                     [[a.pk for a in uses[s.name]] for s in reused])
+        add_links(Service, "activities", reused, [[a.pk for a in uses[s.name]] for s in reused],
+                  source=SOURCE)
         return {**existing, **{s.name: s for s in new}}
 
     def _plan_providers(self) -> dict[str, dict]:

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from tether.core.models import User
 from tether.registry import demo_data
-from tether.registry.bulk import depth_layers, fast_insert, insert_link_rows, ultimate_parents
+from tether.registry.bulk import add_links, depth_layers, fast_insert, ultimate_parents
 from tether.registry.choices import (
     PRIMARY_AREAS,
     ActivityCategory,
@@ -206,8 +206,8 @@ class _Generator:
         return written + more
 
     def _services(self) -> int:
-        existing = dict(Service.objects.filter(
-            name__in=[spec.name for spec in demo_data.SERVICES]).values_list("name", "pk"))
+        existing = {s.name: s for s in Service.objects.filter(
+            name__in=[spec.name for spec in demo_data.SERVICES])}
         by_service: dict[str, list[int]] = {}
         for activity_id, names in zip(self.activity_ids, self.activity_services, strict=True):
             for name in names:
@@ -216,13 +216,14 @@ class _Generator:
         ids, written = self._insert(
             Service, ("name", "service_type"), [(s.name, s.service_type) for s in new],
             lambda row: row[0], m2m={"activities": [by_service.get(s.name, []) for s in new]})
-        self.service_ids = {**existing, **dict(zip((s.name for s in new), ids, strict=True))}
+        self.service_ids = {**{name: s.pk for name, s in existing.items()},
+                            **dict(zip((s.name for s in new), ids, strict=True))}
         self.spec_of_service = {self.service_ids[spec.name]: spec for spec in demo_data.SERVICES}
         # Services that existed before serve the new organisations' activities too.
-        reused = [name for name in existing if name in by_service]
-        return written + insert_link_rows(
-            Service, "activities", [existing[name] for name in reused],
-            [by_service[name] for name in reused])
+        reused = [service for name, service in existing.items() if name in by_service]
+        links = add_links(Service, "activities", reused, [by_service[s.name] for s in reused],
+                          source=SOURCE)
+        return written + links + len(reused)
 
     def _providers(self, count: int) -> int:
         rng = self.rng
