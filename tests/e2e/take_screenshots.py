@@ -101,7 +101,7 @@ def take_screenshots(url: str, password: str, provider, out: Path) -> list[str]:
         with page.expect_navigation():
             page.click("button[type=submit]")
 
-        def shoot(name: str, path: str | None = None, prepare=None) -> None:
+        def shoot(name: str, path: str | None = None, prepare=None, full_page=True) -> None:
             if path is not None:
                 response = page.goto(path, wait_until="networkidle")
                 if not response.ok:
@@ -110,7 +110,7 @@ def take_screenshots(url: str, password: str, provider, out: Path) -> list[str]:
                 prepare()
                 page.wait_for_load_state("networkidle")
             target = out / f"{name}.png"
-            page.screenshot(path=str(target), full_page=True)
+            page.screenshot(path=str(target), full_page=full_page)
             print(target)
 
         def choose_provider():
@@ -119,7 +119,7 @@ def take_screenshots(url: str, password: str, provider, out: Path) -> list[str]:
             page.locator("#id_provider option:checked:not([value=''])").wait_for(state="attached")
 
         shoot("dashboard", "/")
-        shoot("provider-list", "/registry/providers/")
+        shoot("provider-list", "/registry/providers/", full_page=False)  # 50 rows: first screen
         shoot("provider-detail", provider.get_absolute_url())
         shoot("arrangement-form", "/registry/arrangements/add/", prepare=choose_provider)
         browser.close()

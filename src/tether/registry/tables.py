@@ -2,7 +2,7 @@
 
 import django_tables2 as tables
 
-from tether.core.tables import TetherTable, linked
+from tether.core.tables import AmountColumn, IsoDateColumn, TetherTable, linked
 from tether.registry.models import (
     Activity,
     Arrangement,
@@ -43,7 +43,7 @@ class ProviderTable(TetherTable):
     name = linked()
     country = CountryColumn()
     ultimate_parent = linked("Group")
-    annual_spend = tables.Column(attrs={"td": {"class": "text-end"}})
+    annual_spend = AmountColumn()
 
     class Meta(TetherTable.Meta):
         model = Provider
@@ -62,7 +62,10 @@ class ServiceTable(TetherTable):
 class ArrangementTable(TetherTable):
     reference = linked()
     provider = linked()
-    annual_cost = tables.Column(attrs={"td": {"class": "text-end"}})
+    start_date = IsoDateColumn()
+    end_date = IsoDateColumn()
+    notice_deadline = IsoDateColumn()
+    annual_cost = AmountColumn()
 
     class Meta(TetherTable.Meta):
         model = Arrangement

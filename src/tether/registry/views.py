@@ -22,8 +22,9 @@ def _list_url(name: str, **params) -> str:
     return f"{reverse(f'registry:{name}_list')}?{query}"
 
 
-def _panel(title, table_class, queryset, more_url="", total=None):
-    return Panel(title, table_class(list(queryset[:ROWS]), orderable=False), more_url, total)
+def _panel(title, table_class, queryset, more_url="", exclude=()):
+    table = table_class(list(queryset[:ROWS]), orderable=False, exclude=exclude)
+    return Panel(title, table, more_url)
 
 
 class OrganisationViews(ObjectViewSet):
@@ -98,7 +99,7 @@ class ProviderViews(ObjectViewSet):
         return [
             _panel("Arrangements", tables.ArrangementTable,
                    selectors.arrangement_list(user=user).filter(provider=obj),
-                   _list_url("arrangement", provider=obj.pk)),
+                   _list_url("arrangement", provider=obj.pk), exclude=("provider",)),
             _panel("Value-chain activities supported", tables.ActivityTable,
                    selectors.provider_activities(user=user, provider=obj)),
             _panel("Subcontractors (its suppliers)", tables.SubcontractingLinkTable,

@@ -1,9 +1,13 @@
 """Rendering an object's fields for detail pages, generically."""
 
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import models
+from django.utils.dateformat import format as date_format
 from django.utils.formats import number_format
+from django.utils.timezone import localtime
+from django.utils.text import capfirst
 from django.utils.html import format_html, format_html_join
 from django_countries.fields import CountryField
 
@@ -34,6 +38,10 @@ def field_value(obj, field) -> str:
         return format_html_join(", ", "{} ({})", ((c.name, c.code) for c in chosen))
     if field.choices:
         return format_html("{}", getattr(obj, f"get_{field.name}_display")())
+    if isinstance(value, datetime):
+        return format_html("{}", date_format(localtime(value), "Y-m-d H:i"))
+    if isinstance(value, date):
+        return format_html("{}", date_format(value, "Y-m-d"))
     if isinstance(value, Decimal):
         return number_format(value, decimal_pos=2, force_grouping=True)
     if isinstance(field, models.URLField):
@@ -51,4 +59,4 @@ def object_fields(obj, names: list[str] | None = None) -> list[tuple[str, str]]:
         ]
     else:
         fields = [meta.get_field(name) for name in names]
-    return [(str(f.verbose_name).capitalize(), field_value(obj, f)) for f in fields]
+    return [(capfirst(f.verbose_name), field_value(obj, f)) for f in fields]

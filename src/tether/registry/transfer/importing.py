@@ -82,9 +82,7 @@ def import_file(*, actor, entity: str, file, filename: str = "", skip_bad_rows: 
         result.add_error(None, None, f"You may not import {spec.name}.")
         return result
     try:
-        with open_table(file, filename=filename, fmt=fmt, encoding=encoding,
-                        sheet=spec.name) as table:
-            checked = _check_file(spec, table, result)
+        checked = _read_and_check(spec, file, filename, fmt, encoding, result)
     except FileProblem as problem:
         result.add_error(problem.row, None, str(problem))
         return result
@@ -120,6 +118,13 @@ class Plan:
         """Keep a good row: (number, existing id, level, values, many-to-many ids)."""
         values = tuple(map(row.values.get, self.fields, self.missing))
         self.rows.append((row.number, row.existing_id, row.level, values, row.many or None))
+
+
+def _read_and_check(spec: Entity, file, filename, fmt, encoding, result: ImportResult):
+    """Check the whole file, then let go of it: an XLSX sheet is held in memory until then."""
+    with open_table(file, filename=filename, fmt=fmt, encoding=encoding,
+                    sheet=spec.name) as table:
+        return _check_file(spec, table, result)
 
 
 def _check_file(spec: Entity, table: Table, result: ImportResult):

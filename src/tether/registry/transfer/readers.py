@@ -93,9 +93,10 @@ def _csv_encoding(head: bytes, encoding: str | None) -> str:
     """The encoding asked for, else UTF-16 if it has that BOM, else UTF-8 with or without BOM."""
     if encoding:
         try:
-            return codecs.lookup(encoding).name
+            name = codecs.lookup(encoding).name
         except LookupError:
             raise FileProblem(f"“{encoding}” is not a text encoding Tether knows.") from None
+        return "utf-8-sig" if name == "utf-8" else name  # a BOM is no part of the header
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"  # Excel's "Unicode text" export
     if b"\x00" in head or head.startswith(b"%PDF"):

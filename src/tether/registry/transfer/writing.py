@@ -172,7 +172,7 @@ class Writer:
         stored = {row[0]: row[1:] for row in self.model.objects.filter(id__in=ids)
                   .values_list("id", *self.attnames)}
         stored_many = self._stored_many(ids)
-        params, changes = [], []
+        params, changes = defaultdict(list), []
         added, removed = defaultdict(list), defaultdict(list)
         for number, pk, _, packed, many in batch:
             if pk not in stored:
@@ -186,18 +186,20 @@ class Writer:
                 self.unchanged += 1
                 continue
             self.importer.remember(pk, values)
-            params.append((*(values[name] for name in self.update_names), self.db_now, pk))
+            # Only the columns that changed: SQLite and PostgreSQL then skip untouched indexes.
+            changed = tuple(name for name in self.update_names if values[name] != before[name])
+            params[changed].append((*(values[name] for name in changed), self.db_now, pk))
             for name, targets in after_many.items():
                 added[name].extend((pk, t) for t in targets - before_many[name])
                 removed[name].extend((pk, t) for t in before_many[name] - targets)
             changes.append(BulkChange(
                 pk, self.importer.describe(values), AuditAction.UPDATE,
                 self._snapshot(pk, before, before_many), self._snapshot(pk, values, after_many)))
-        if params:
-            update_rows(self.model, [*self.update_names, "last_updated"], params)
+        for changed, rows in params.items():
+            update_rows(self.model, [*changed, "last_updated"], rows)
         self._write_links(added, removed)
         record_bulk(actor=self.actor, model=self.model, changes=changes, source=self.source)
-        self.updated += len(params)
+        self.updated += len(changes)
 
     def _stored_many(self, ids: list) -> dict[str, dict]:
         """The many-to-many targets of these objects, per field: {field: {id: {target ids}}}."""

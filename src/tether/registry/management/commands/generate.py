@@ -36,7 +36,7 @@ class Command(BaseCommand):
                 subcontracting=options["subcontracting"],
                 organisations=options["organisations"], seed=options["seed"],
             )
-            self.stdout.write("Rows include audit entries and many-to-many links.")
+            self.stdout.write("“all rows” counts audit entries and many-to-many links too.")
             for line in report.lines():
                 self.stdout.write(line)
             for writer, key in ((write_arrangements_file, "arrangements_file"),
