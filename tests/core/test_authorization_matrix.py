@@ -22,7 +22,8 @@ pytestmark = pytest.mark.django_db
 PUBLIC = {"login", "logout", "healthz", "api-token"}
 # Pages that any internal user may open (no model behind them): the dashboard reads
 # arrangements; the API docs need an authenticated internal user.
-MODEL_OF_PAGE = {"home": Arrangement}
+MODEL_OF_PAGE = {"home": (Arrangement, "view"), "import": (Provider, "add"),
+                 "export": (Provider, "view")}
 DOCS = {"schema", "swagger-ui", "redoc", "api-root"}
 ROLES = [*sorted(INTERNAL_ROLES), "contact_a", "contact_b"]
 
@@ -49,7 +50,7 @@ def endpoints():
         if name in PUBLIC or name in DOCS:
             found.append((route, name, None, "public" if name in PUBLIC else "docs"))
         elif name in MODEL_OF_PAGE:
-            found.append((route, name, MODEL_OF_PAGE[name], "view"))
+            found.append((route, name, *MODEL_OF_PAGE[name]))
         elif view_class and issubclass(view_class, ViewSetMixin):
             viewset = initkwargs["viewset"]
             action = view_class.action
@@ -66,6 +67,7 @@ def endpoints():
 def concrete(route: str, obj) -> str:
     path = "/" + route.replace("^", "").replace("$", "")
     path = re.sub(r"<int:pk>|\(\?P<pk>[^)]+\)", str(obj.pk) if obj else "1", path)
+    path = path.replace("<str:entity>", "providers")
     return path
 
 

@@ -10,7 +10,8 @@ from django.urls import reverse
 class MenuItem:
     label: str
     url_name: str
-    model: str  # "app_label.ModelName", whose view permission shows the item
+    model: str  # "app_label.ModelName", whose permission shows the item
+    action: str = "view"
 
 
 MENU = [
@@ -22,6 +23,7 @@ MENU = [
         MenuItem("Arrangements", "registry:arrangement_list", "registry.Arrangement"),
         MenuItem("Subcontracting", "registry:subcontractinglink_list",
                  "registry.SubcontractingLink"),
+        MenuItem("Import…", "registry:import", "registry.Provider", action="add"),
     ]),
     ("Administration", [
         MenuItem("Users", "core:user_list", "core.User"),
@@ -36,7 +38,7 @@ def menu_for(user) -> list[tuple[str, list[tuple[str, str]]]]:
         visible = [
             (item.label, reverse(item.url_name))
             for item in items
-            if user.can("view", apps.get_model(item.model))
+            if user.can(item.action, apps.get_model(item.model))
         ]
         if visible:
             groups.append((title, visible))

@@ -1,4 +1,11 @@
+from django.urls import path
+
+from tether.registry.transfer_views import ExportView, ImportView
 from tether.registry.views import VIEWSETS
 
 app_name = "registry"
-urlpatterns = [pattern for viewset in VIEWSETS for pattern in viewset.urls()]
+urlpatterns = [
+    path("import/", ImportView.as_view(), name="import"),
+    path("export/<str:entity>/", ExportView.as_view(), name="export"),
+    *(pattern for viewset in VIEWSETS for pattern in viewset.urls()),
+]

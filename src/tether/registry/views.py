@@ -22,12 +22,23 @@ def _list_url(name: str, **params) -> str:
     return f"{reverse(f'registry:{name}_list')}?{query}"
 
 
+class ExportableViews(ObjectViewSet):
+    """A register list with CSV/XLSX export in the import's own columns."""
+
+    export_entity = ""
+
+    @classmethod
+    def export_url(cls):
+        return reverse("registry:export", args=[cls.export_entity])
+
+
 def _panel(title, table_class, queryset, more_url="", exclude=()):
     table = table_class(list(queryset[:ROWS]), orderable=False, exclude=exclude)
     return Panel(title, table, more_url)
 
 
-class OrganisationViews(ObjectViewSet):
+class OrganisationViews(ExportableViews):
+    export_entity = "organisations"
     model = Organisation
     url_prefix = "organisations/"
     filterset_class = filtersets.OrganisationFilterSet
@@ -50,7 +61,8 @@ class OrganisationViews(ObjectViewSet):
         ]
 
 
-class ActivityViews(ObjectViewSet):
+class ActivityViews(ExportableViews):
+    export_entity = "activities"
     model = Activity
     url_prefix = "activities/"
     filterset_class = filtersets.ActivityFilterSet
@@ -78,7 +90,8 @@ class ActivityViews(ObjectViewSet):
         ]
 
 
-class ProviderViews(ObjectViewSet):
+class ProviderViews(ExportableViews):
+    export_entity = "providers"
     model = Provider
     url_prefix = "providers/"
     filterset_class = filtersets.ProviderFilterSet
@@ -134,7 +147,8 @@ class ProviderIdentifierViews(ObjectViewSet):
         return ProviderIdentifier.objects.select_related("provider")
 
 
-class ServiceViews(ObjectViewSet):
+class ServiceViews(ExportableViews):
+    export_entity = "services"
     model = Service
     url_prefix = "services/"
     filterset_class = filtersets.ServiceFilterSet
@@ -156,7 +170,8 @@ class ServiceViews(ObjectViewSet):
         ]
 
 
-class ArrangementViews(ObjectViewSet):
+class ArrangementViews(ExportableViews):
+    export_entity = "arrangements"
     model = Arrangement
     url_prefix = "arrangements/"
     filterset_class = filtersets.ArrangementFilterSet
@@ -187,7 +202,8 @@ class ArrangementViews(ObjectViewSet):
         ]
 
 
-class SubcontractingLinkViews(ObjectViewSet):
+class SubcontractingLinkViews(ExportableViews):
+    export_entity = "subcontracting"
     model = SubcontractingLink
     url_prefix = "subcontracting/"
     filterset_class = filtersets.SubcontractingLinkFilterSet

@@ -60,6 +60,11 @@ class ObjectViewSet:
         return []
 
     @classmethod
+    def export_url(cls) -> str | None:
+        """Where the list's CSV/XLSX export is served, if the model has one."""
+        return None
+
+    @classmethod
     def url_name(cls, page: str) -> str:
         return f"{cls.model._meta.model_name}_{page}"
 
@@ -114,6 +119,7 @@ class ViewSetMixin:
             "can_change": user.can("change", model) and "edit" in self.viewset.pages,
             "can_delete": user.can("delete", model) and "delete" in self.viewset.pages,
             "can_read_history": user.can("view", AuditEntry) and "history" in self.viewset.pages,
+            "export_url": self.viewset.export_url(),
         }
 
 
