@@ -51,6 +51,12 @@ def notice_deadline_mismatches() -> int:
     return wrong
 
 
+def validate_fields_and_rules(instance) -> None:
+    """Field validators and the model's clean(), without the per-object queries of full_clean()."""
+    instance.clean_fields(exclude=[f.name for f in instance._meta.fields if f.is_relation])
+    instance.clean()
+
+
 def category_mismatches() -> int:
     return sum(
         category != (ActivityCategory.PRIMARY if area in PRIMARY_AREAS

@@ -55,6 +55,7 @@ from tether.registry.synthetic import (
     SECTORS,
     STEMS,
     add_years,
+    brand_of,
     company_name,
     convert,
     random_lei,
@@ -287,8 +288,7 @@ class _Generator:
     def _provider_name(self, sector, country: str, parent: _ProviderPlan | None,
                        taken: set) -> str:
         if parent is not None:  # a group company carries the group's name
-            brand = parent.name.rsplit(" ", 1)[0]
-            name = f"{brand} {self.rng.choice(LEGAL_FORMS[country])}"
+            name = f"{brand_of(parent.name)} {self.rng.choice(LEGAL_FORMS[country])}"
         else:
             name = company_name(self.rng, country, sector)
         for attempt in itertools.count(1):

@@ -184,6 +184,18 @@ def company_name(rng, country: str, sector: Sector) -> str:
     return f"{head} {word} {form}"
 
 
+_FORMS_LONGEST_FIRST = sorted({f for forms in LEGAL_FORMS.values() for f in forms},
+                              key=len, reverse=True)
+
+
+def brand_of(name: str) -> str:
+    """A company name without its legal form: "Orbis Data Sp. z o.o." -> "Orbis Data"."""
+    for form in _FORMS_LONGEST_FIRST:
+        if name.endswith(f" {form}"):
+            return name[: -len(form) - 1]
+    return name
+
+
 def sector_country(rng, sector: Sector) -> str:
     """A country of establishment typical for `sector`."""
     if sector.countries:
