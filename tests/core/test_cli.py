@@ -45,3 +45,48 @@ def test_unknown_command_fails_with_a_message(tmp_path):
     result = run_tether("no-such-command", data_dir=tmp_path)
     assert result.returncode != 0
     assert "Unknown command" in result.stderr
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.mark.slow
+def test_serve_answers_with_pages_and_local_static_files(tmp_path):
+    import time
+    import urllib.error
+    import urllib.request
+
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env["TETHER_DATA_DIR"] = str(tmp_path)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "tether.cli", "serve", "--port", str(port), "--workers", "1"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/healthz", timeout=2) as response:
+                    assert response.read() == b"ok"
+                    break
+            except (urllib.error.URLError, ConnectionError):
+                assert time.monotonic() < deadline, "tether serve did not answer within 60 s"
+                time.sleep(0.5)
+        with urllib.request.urlopen(f"{base}/login/", timeout=5) as response:
+            page = response.read().decode()
+        assert "Log in to Tether" in page
+        with urllib.request.urlopen(f"{base}/static/tether/vendor/htmx-2.0.11.min.js",
+                                    timeout=5) as response:
+            assert response.status == 200 and len(response.read()) > 10_000
+        with urllib.request.urlopen(f"{base}/registry/providers/", timeout=5) as response:
+            assert response.url.startswith(f"{base}/login/")  # anonymous: sent to log in
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
