@@ -83,7 +83,7 @@ def main() -> None:
         total_rows = args.providers + args.arrangements + args.links
         print(f"generate {args.providers:,} providers, {args.arrangements:,} arrangements, "
               f"{args.links:,} links: {generated['seconds']} s "
-              f"({total_rows / generated['seconds']:,.0f} rows/s incl. audit and links), "
+              f"({total_rows / generated['seconds']:,.0f} register rows/s), "
               f"peak {generated['peak_mb']} MB", flush=True)
 
         imports = {}
