@@ -45,7 +45,6 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
-    "django_tables2",
     "django_countries",
     "django_htmx",
     "tether.core",
@@ -177,7 +176,6 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 COUNTRIES_FIRST = []
 
 EMAIL_BACKEND = env.str(

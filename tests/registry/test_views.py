@@ -55,7 +55,7 @@ def test_list_page_sorts_and_paginates(case, manager):
     assert response.status_code == 200
     assert response.context["table"].page.number == 2
     assert first_column  # the model has fields to sort by
-    sortable = next(iter(response.context["table"].columns)).name
+    sortable = next(c for c in response.context["table"].columns if c.orderable).name
     assert manager.get(url(case), {"sort": f"-{sortable}"}).status_code == 200
 
 

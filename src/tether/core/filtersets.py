@@ -4,6 +4,8 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
+from tether.core.widgets import speed_up_selects
+
 
 class SearchFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(
@@ -28,6 +30,7 @@ class SearchFilterSet(django_filters.FilterSet):
                     sub.input_type = "date"
             else:
                 widget.attrs.setdefault("class", "form-control form-control-sm")
+        speed_up_selects(self.form)
 
     def search(self, queryset, name, value):
         value = value.strip()

@@ -2,6 +2,8 @@
 
 from django import forms
 
+from tether.core.widgets import speed_up_selects
+
 
 class TetherModelForm(forms.ModelForm):
     def __init__(self, *args, user=None, **kwargs):
@@ -16,6 +18,7 @@ class TetherModelForm(forms.ModelForm):
                 "form-check-input" if isinstance(widget, forms.CheckboxInput) else "form-control"
             )
             widget.attrs.setdefault("class", css)
+        speed_up_selects(self)
 
     def service_data(self) -> dict:
         """The validated values of the model's own fields, for a create/update service."""

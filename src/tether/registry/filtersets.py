@@ -37,8 +37,12 @@ class OrganisationFilterSet(SearchFilterSet):
 
 class ActivityFilterSet(SearchFilterSet):
     search_fields = ("name", "description")
-    porter_area = django_filters.MultipleChoiceFilter(choices=PorterArea.choices)
-    sourcing = django_filters.MultipleChoiceFilter(choices=Sourcing.choices)
+    porter_area = django_filters.MultipleChoiceFilter(
+        distinct=False, choices=PorterArea.choices
+    )
+    sourcing = django_filters.MultipleChoiceFilter(
+        distinct=False, choices=Sourcing.choices
+    )
 
     class Meta:
         model = Activity
@@ -47,8 +51,12 @@ class ActivityFilterSet(SearchFilterSet):
 
 class ProviderFilterSet(SearchFilterSet):
     search_fields = ("name", "lei")
-    status = django_filters.MultipleChoiceFilter(choices=ProviderStatus.choices)
-    outsourcing_type = django_filters.MultipleChoiceFilter(choices=OutsourcingType.choices)
+    status = django_filters.MultipleChoiceFilter(
+        distinct=False, choices=ProviderStatus.choices
+    )
+    outsourcing_type = django_filters.MultipleChoiceFilter(
+        distinct=False, choices=OutsourcingType.choices
+    )
     country = django_filters.ChoiceFilter(choices=COUNTRY_CHOICES)
     service_country = django_filters.ChoiceFilter(
         choices=COUNTRY_CHOICES, field_name="service_countries", lookup_expr="contains",
@@ -82,9 +90,15 @@ class ServiceFilterSet(SearchFilterSet):
 
 class ArrangementFilterSet(SearchFilterSet):
     search_fields = ("reference", "title", "provider__name")
-    status = django_filters.MultipleChoiceFilter(choices=ArrangementStatus.choices)
-    substitutability = django_filters.MultipleChoiceFilter(choices=Substitutability.choices)
-    data_involved = django_filters.MultipleChoiceFilter(choices=DataInvolved.choices)
+    status = django_filters.MultipleChoiceFilter(
+        distinct=False, choices=ArrangementStatus.choices
+    )
+    substitutability = django_filters.MultipleChoiceFilter(
+        distinct=False, choices=Substitutability.choices
+    )
+    data_involved = django_filters.MultipleChoiceFilter(
+        distinct=False, choices=DataInvolved.choices
+    )
     provider = django_filters.NumberFilter(label="Provider id")
     service = django_filters.NumberFilter(field_name="services", label="Service id")
     activity = django_filters.NumberFilter(

@@ -17,6 +17,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from tether.core.db import refresh_planner_statistics
 from tether.core.models import User
 from tether.registry import demo_data
 from tether.registry.bulk import add_links, depth_layers, fast_insert, ultimate_parents
@@ -133,6 +134,8 @@ def portfolio_generate(*, providers: int, arrangements: int, subcontracting: int
         report = _Generator(seed, today or timezone.now().date()).run(
             organisations, providers, arrangements, subcontracting)
     report.committed_after = time.perf_counter() - started
+    refresh_planner_statistics(Organisation, Activity, Service, Provider, Arrangement,
+                               SubcontractingLink)
     return report
 
 

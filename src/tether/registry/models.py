@@ -306,7 +306,16 @@ class Arrangement(TetherModel):
         indexes = [
             models.Index(fields=["end_date"], name="arrangement_end_idx"),
             models.Index(fields=["notice_deadline"], name="arrangement_notice_idx"),
-            models.Index(fields=["status", "is_critical"], name="arrangement_status_crit_idx"),
+            # Ordered like the list, so "active and critical" reads its first page in order.
+            models.Index(fields=["status", "is_critical", "reference"],
+                         name="arrangement_status_crit_idx"),
+            # The dashboard: upcoming deadlines of active arrangements, and spend per currency
+            # read from the index alone.
+            models.Index(fields=["status", "notice_deadline"],
+                         name="arrangement_status_notice_idx"),
+            models.Index(fields=["status", "end_date"], name="arrangement_status_end_idx"),
+            models.Index(fields=["status", "currency", "annual_cost"],
+                         name="arrangement_spend_idx"),
         ]
 
     def __str__(self):

@@ -1,8 +1,8 @@
 """List tables of the register."""
 
-import django_tables2 as tables
+from django.utils.html import format_html
 
-from tether.core.tables import AmountColumn, IsoDateColumn, TetherTable, linked
+from tether.core.tables import Column, Table
 from tether.registry.models import (
     Activity,
     Arrangement,
@@ -14,89 +14,71 @@ from tether.registry.models import (
 )
 
 
-class CountryColumn(tables.Column):
-    def render(self, value):
-        return value.code if hasattr(value, "code") else value
+class OrganisationTable(Table):
+    name = Column(link=True)
 
-
-class OrganisationTable(TetherTable):
-    name = linked()
-    country = CountryColumn()
-
-    class Meta(TetherTable.Meta):
+    class Meta:
         model = Organisation
         fields = ("name", "lei", "country")
 
 
-class ActivityTable(TetherTable):
-    name = linked()
-    organisation = linked()
-    parent = linked()
+class ActivityTable(Table):
+    name = Column(link=True)
+    organisation = Column(link=True, order_by="organisation__name")
+    parent = Column(link=True, order_by="parent__name")
 
-    class Meta(TetherTable.Meta):
+    class Meta:
         model = Activity
         fields = ("name", "organisation", "parent", "porter_area", "category",
                   "is_core_competency", "sourcing")
 
 
-class ProviderTable(TetherTable):
-    name = linked()
-    country = CountryColumn()
-    ultimate_parent = linked("Group")
-    annual_spend = AmountColumn()
+class ProviderTable(Table):
+    name = Column(link=True)
+    ultimate_parent = Column(link=True, label="Group", order_by="ultimate_parent__name")
 
-    class Meta(TetherTable.Meta):
+    class Meta:
         model = Provider
         fields = ("name", "lei", "country", "outsourcing_type", "status", "ultimate_parent",
                   "annual_spend", "spend_currency")
 
 
-class ServiceTable(TetherTable):
-    name = linked()
+class ServiceTable(Table):
+    name = Column(link=True)
 
-    class Meta(TetherTable.Meta):
+    class Meta:
         model = Service
         fields = ("name", "service_type", "description")
 
 
-class ArrangementTable(TetherTable):
-    reference = linked()
-    provider = linked()
-    start_date = IsoDateColumn()
-    end_date = IsoDateColumn()
-    notice_deadline = IsoDateColumn()
-    annual_cost = AmountColumn()
+class ArrangementTable(Table):
+    reference = Column(link=True)
+    provider = Column(link=True, order_by="provider__name")
 
-    class Meta(TetherTable.Meta):
+    class Meta:
         model = Arrangement
         fields = ("reference", "title", "provider", "status", "start_date", "end_date",
                   "notice_deadline", "is_critical", "annual_cost", "currency")
 
 
-class SubcontractingLinkTable(TetherTable):
-    provider = linked()
-    subcontractor = linked()
-    service = linked()
-    arrangement = linked()
-    detail = tables.Column(
-        linkify=lambda record: record.get_absolute_url(), accessor="pk", verbose_name="",
-        orderable=False,
-    )
+class SubcontractingLinkTable(Table):
+    link = Column("pk", label="", orderable=False,
+                  render=lambda r: format_html('<a href="{}">#{}</a>', r.get_absolute_url(), r.pk))
+    provider = Column(link=True, order_by="provider__name")
+    subcontractor = Column(link=True, order_by="subcontractor__name")
+    service = Column(link=True, order_by="service__name")
+    arrangement = Column(link=True, order_by="arrangement__reference")
 
-    class Meta(TetherTable.Meta):
+    class Meta:
         model = SubcontractingLink
-        fields = ("provider", "subcontractor", "service", "arrangement",
+        fields = ("link", "provider", "subcontractor", "service", "arrangement",
                   "supports_critical_function")
 
-    def render_detail(self, value):
-        return "Open"
 
+class ProviderIdentifierTable(Table):
+    value = Column(link=True)
+    provider = Column(link=True, order_by="provider__name")
 
-class ProviderIdentifierTable(TetherTable):
-    value = linked()
-    provider = linked()
-    country = CountryColumn()
-
-    class Meta(TetherTable.Meta):
+    class Meta:
         model = ProviderIdentifier
         fields = ("provider", "scheme", "value", "country")

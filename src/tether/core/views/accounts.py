@@ -1,7 +1,6 @@
 """User accounts and the audit trail, as generic pages."""
 
 import django_filters
-import django_tables2 as tables
 from django import forms
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
@@ -12,7 +11,7 @@ from tether.core.forms import TetherModelForm
 from tether.core.models import AuditAction, AuditEntry, User
 from tether.core.roles import Role
 from tether.core.services import object_delete, object_update
-from tether.core.tables import TetherTable, linked
+from tether.core.tables import Column, Table
 from tether.core.views.generic import ObjectViewSet
 from tether.core.widgets import SearchSelect
 
@@ -93,11 +92,11 @@ class UserFilterSet(SearchFilterSet):
         fields = ["role", "is_active"]
 
 
-class UserTable(TetherTable):
-    username = linked()
-    provider = linked()
+class UserTable(Table):
+    username = Column(link=True)
+    provider = Column(link=True)
 
-    class Meta(TetherTable.Meta):
+    class Meta:
         model = User
         fields = ("username", "first_name", "last_name", "email", "role", "provider",
                   "is_active", "last_login")
@@ -127,13 +126,11 @@ class AuditEntryFilterSet(SearchFilterSet):
         fields = ["action", "content_type", "source"]
 
 
-class AuditEntryTable(TetherTable):
-    timestamp = tables.DateTimeColumn(
-        linkify=lambda record: record.get_absolute_url(), format="Y-m-d H:i:s"
-    )
-    content_type = tables.Column(verbose_name="Type")
+class AuditEntryTable(Table):
+    timestamp = Column(link=True)
+    content_type = Column(label="Type", order_by="content_type__model")
 
-    class Meta(TetherTable.Meta):
+    class Meta:
         model = AuditEntry
         fields = ("timestamp", "actor_name", "action", "content_type", "object_repr", "source")
 

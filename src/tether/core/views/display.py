@@ -6,9 +6,9 @@ from decimal import Decimal
 from django.db import models
 from django.utils.dateformat import format as date_format
 from django.utils.formats import number_format
-from django.utils.timezone import localtime
-from django.utils.text import capfirst
 from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
+from django.utils.timezone import localtime
 from django_countries.fields import CountryField
 
 SKIPPED_FIELDS = frozenset({"id", "created", "last_updated", "password"})

@@ -14,11 +14,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.views import View
-from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
-from django_tables2.tables import Table
 
 from tether.core.models import AuditEntry
+from tether.core.tables import Table
 from tether.core.views.display import object_fields
 
 MAX_PER_PAGE = 500
@@ -123,29 +121,33 @@ class ViewSetMixin:
         }
 
 
-class ObjectListView(ViewSetMixin, SingleTableMixin, FilterView):
+class ObjectListView(ViewSetMixin, View):
+    """Filter (the model's FilterSet), sort and paginate in the database; htmx gets the table."""
+
     template_name = "tether/object_list.html"
 
-    def get_filterset_class(self):
-        return self.viewset.filterset_class
+    def get(self, request):
+        filterset = self.viewset.filterset_class(request.GET or None,
+                                                 queryset=self.get_queryset())
+        queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else (
+            filterset.queryset if not filterset.is_bound else filterset.queryset.none()
+        )
+        table = self.viewset.table_class(queryset)
+        table.order(request.GET.get("sort"))
+        table.paginate(request.GET.get("page", 1), self.per_page())
+        context = {**self.page_context(), "filter": filterset, "table": table}
+        template = (
+            "tether/inc/results.html"
+            if request.htmx and request.htmx.target == "results" else self.template_name
+        )
+        return render(request, template, context)
 
-    def get_table_class(self):
-        return self.viewset.table_class
-
-    def get_table_pagination(self, table):
+    def per_page(self) -> int:
         try:
             per_page = int(self.request.GET.get("per_page", 50))
         except ValueError:
             per_page = 50
-        return {"per_page": max(1, min(per_page, MAX_PER_PAGE))}
-
-    def get_template_names(self):
-        if self.request.htmx and self.request.htmx.target == "results":
-            return ["tether/inc/results.html"]
-        return [self.template_name]
-
-    def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), **self.page_context()}
+        return max(1, min(per_page, MAX_PER_PAGE))
 
 
 class ObjectDetailView(ViewSetMixin, View):
