@@ -6,7 +6,6 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from stdnum import lei as stdnum_lei
-from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength
 from stdnum.exceptions import ValidationError as StdnumError
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
