@@ -15,7 +15,7 @@ from tests.cases import CASES
 from tether.core.models import AuditEntry, User
 from tether.core.roles import INTERNAL_ROLES, Role, role_allows
 from tether.core.views.generic import ObjectEditView, ViewSetMixin
-from tether.registry.models import Arrangement, Provider, SubcontractingLink
+from tether.registry.models import Activity, Arrangement, Organisation, Provider, SubcontractingLink
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +23,7 @@ PUBLIC = {"login", "logout", "healthz", "api-token"}
 # Pages that any internal user may open (no model behind them): the dashboard reads
 # arrangements; the API docs need an authenticated internal user.
 MODEL_OF_PAGE = {"home": (Arrangement, "view"), "import": (Provider, "add"),
+                 "value_chain": (Activity, "view"), "value_chain_of": (Activity, "view"),
                  "export": (Provider, "view")}
 DOCS = {"schema", "swagger-ui", "redoc", "api-root"}
 ROLES = [*sorted(INTERNAL_ROLES), "contact_a", "contact_b"]
@@ -68,6 +69,7 @@ def concrete(route: str, obj) -> str:
     path = "/" + route.replace("^", "").replace("$", "")
     path = re.sub(r"<int:pk>|\(\?P<pk>[^)]+\)", str(obj.pk) if obj else "1", path)
     path = path.replace("<str:entity>", "providers")
+    path = path.replace("<int:organisation_id>", str(Organisation.objects.first().pk))
     return path
 
 

@@ -119,6 +119,7 @@ def take_screenshots(url: str, password: str, provider, out: Path) -> list[str]:
             page.locator("#id_provider option:checked:not([value=''])").wait_for(state="attached")
 
         shoot("dashboard", "/")
+        shoot("value-chain", "/registry/value-chain/")
         shoot("provider-list", "/registry/providers/", full_page=False)  # 50 rows: first screen
         shoot("provider-detail", provider.get_absolute_url())
         shoot("arrangement-form", "/registry/arrangements/add/", prepare=choose_provider)

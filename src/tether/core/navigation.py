@@ -17,7 +17,8 @@ class MenuItem:
 MENU = [
     ("Register", [
         MenuItem("Organisations", "registry:organisation_list", "registry.Organisation"),
-        MenuItem("Value chain", "registry:activity_list", "registry.Activity"),
+        MenuItem("Value chain map", "registry:value_chain", "registry.Activity"),
+        MenuItem("Activities", "registry:activity_list", "registry.Activity"),
         MenuItem("Providers", "registry:provider_list", "registry.Provider"),
         MenuItem("Services", "registry:service_list", "registry.Service"),
         MenuItem("Arrangements", "registry:arrangement_list", "registry.Arrangement"),

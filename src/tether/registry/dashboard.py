@@ -1,10 +1,11 @@
 """The home dashboard: the register at a glance."""
 
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 
 from tether.registry import selectors
-from tether.registry.models import Arrangement
+from tether.registry.choices import PRIMARY_AREAS, PorterArea
+from tether.registry.models import Activity, Arrangement, Organisation
 
 
 def home(request):
@@ -18,3 +19,31 @@ def home(request):
         "spend": selectors.spend_by_currency(user=user),
     }
     return render(request, "registry/home.html", context)
+
+
+SUPPORT_AREAS_TOP_DOWN = [PorterArea.INFRASTRUCTURE, PorterArea.HUMAN_RESOURCES,
+                          PorterArea.TECHNOLOGY_DEVELOPMENT, PorterArea.PROCUREMENT]
+PRIMARY_AREAS_IN_ORDER = [area for area in PorterArea if area in PRIMARY_AREAS]
+
+
+def value_chain(request, organisation_id=None):
+    """Porter's value chain of one organisation: what is kept, what is given away, to whom."""
+    user = request.user
+    if not user.can("view", Activity):
+        raise PermissionDenied
+    organisations = Organisation.objects.restrict(user).order_by("name")
+    organisation = (
+        get_object_or_404(organisations, pk=organisation_id) if organisation_id
+        else organisations.first()
+    )
+    areas = (
+        selectors.value_chain_map(user=user, organisation=organisation) if organisation else {}
+    )
+    context = {
+        "organisations": organisations,
+        "organisation": organisation,
+        "support": [(PorterArea(a).label, areas.get(a, [])) for a in SUPPORT_AREAS_TOP_DOWN],
+        "primary": [(PorterArea(a).label, areas.get(a, [])) for a in PRIMARY_AREAS_IN_ORDER],
+        "core_outsourced": [n for nodes in areas.values() for n in nodes if n.core_outsourced],
+    }
+    return render(request, "registry/value_chain.html", context)

@@ -126,3 +126,53 @@ def spend_by_currency(*, user) -> list[dict]:
         .annotate(total=Sum("annual_cost"), count=Count("id"))
         .order_by("-total")
     )
+
+
+@dataclass
+class ValueChainNode:
+    activity: Activity
+    depth: int
+    providers: list  # (provider id, name, is_critical) of active arrangements covering it
+
+    @property
+    def core_outsourced(self) -> bool:
+        """A core competency given away: the seeds' warning about lost strategic capability."""
+        return self.activity.is_core_competency and self.activity.sourcing != Sourcing.IN_HOUSE
+
+
+def value_chain_map(*, user, organisation) -> dict[str, list[ValueChainNode]]:
+    """The organisation's activities per Porter area, as indented trees, with their providers."""
+    activities = list(
+        Activity.objects.restrict(user).filter(organisation=organisation)
+        .order_by("porter_area", "name")
+    )
+    coverage: dict[int, dict[int, tuple]] = {}
+    rows = (
+        Arrangement.objects.restrict(user)
+        .filter(status=ArrangementStatus.ACTIVE, organisation=organisation,
+                services__activities__organisation=organisation)
+        .values_list("services__activities", "provider_id", "provider__name", "is_critical")
+        .distinct()
+    )
+    for activity_id, provider_id, provider_name, critical in rows:
+        providers = coverage.setdefault(activity_id, {})
+        known = providers.get(provider_id)
+        providers[provider_id] = (provider_id, provider_name, critical or bool(known and known[2]))
+    children: dict[int | None, list[Activity]] = {}
+    for activity in activities:
+        children.setdefault(activity.parent_id, []).append(activity)
+    areas: dict[str, list[ValueChainNode]] = {}
+
+    def walk(activity, depth):
+        providers = sorted(coverage.get(activity.pk, {}).values(), key=lambda p: p[1])
+        areas.setdefault(activity.porter_area, []).append(
+            ValueChainNode(activity, depth, providers)
+        )
+        for child in children.get(activity.pk, []):
+            walk(child, depth + 1)
+
+    known_ids = {a.pk for a in activities}
+    for activity in activities:
+        if activity.parent_id is None or activity.parent_id not in known_ids:
+            walk(activity, 0)
+    return areas
