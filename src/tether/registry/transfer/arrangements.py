@@ -28,23 +28,24 @@ class ArrangementImporter(EntityImporter):
                              "overarching_id", "renewal_type", "start_date", "end_date"})
 
     def load(self):
-        self.stored = {reference: (pk, kind) for reference, pk, kind in
-                       Arrangement.objects.values_list("reference", "id", "arrangement_type")}
+        self.ids = dict(Arrangement.objects.values_list("reference", "id"))
+        # References of overarching arrangements, as stored and then as the file changes them.
+        self.overarching = set(Arrangement.objects.filter(
+            arrangement_type=ArrangementType.OVERARCHING).values_list("reference", flat=True))
         self.organisations = organisation_index()
         self.providers = ProviderIndex()
-        # Types the file gives arrangements, where they differ from the stored ones.
-        self.file_types: dict[str, str] = {}
         if "services" in self.headers:
             self.services = service_index()
         if "owner" in self.headers:
             self.users = user_index()
 
     def resolve(self, row):
+        """An arrangement is known by its reference."""
         reference = row.values.get("reference")
         if not reference:
             return
         self.claim(row, reference, "reference", f"the arrangement {reference}",
-                   self.stored.get(reference, (None,))[0])
+                   self.ids.get(reference))
         organisation = organisation_id(row, self.organisations)
         if organisation is not None:
             row.values["organisation_id"] = organisation
@@ -59,6 +60,7 @@ class ArrangementImporter(EntityImporter):
             row.values["owner_id"] = user_id(row, self.users, "owner")
 
     def _overarching(self, row: Row, reference: str):
+        """The overarching arrangement a row names, registered or on an earlier row."""
         other = row.cells.get("overarching_reference")
         if not other:
             return None
@@ -66,11 +68,9 @@ class ArrangementImporter(EntityImporter):
             row.error("overarching_reference",
                       "An arrangement cannot be its own overarching arrangement.")
             return None
-        pk, stored_type = self.stored.get(other, (None, None))
         target = self.refer_back(row, "overarching_reference", other,
-                                 f"The overarching arrangement {other}", pk)
-        if target is not None and (self.file_types.get(other, stored_type)
-                                   != ArrangementType.OVERARCHING):
+                                 f"The overarching arrangement {other}", self.ids.get(other))
+        if target is not None and other not in self.overarching:
             row.error("overarching_reference", f"{other} is not an overarching arrangement.")
         return target
 
@@ -93,10 +93,10 @@ class ArrangementImporter(EntityImporter):
     def accept(self, row):
         super().accept(row)
         kind = row.values.get("arrangement_type")
-        stored_type = self.stored.get(row.key, (None, None))[1]
-        if kind is not None and kind != stored_type and (
-                stored_type is not None or kind == ArrangementType.OVERARCHING):
-            self.file_types[row.key] = kind
+        if kind == ArrangementType.OVERARCHING:
+            self.overarching.add(row.key)
+        elif kind is not None:
+            self.overarching.discard(row.key)
 
     def derive(self, values):
         values["notice_deadline"] = compute_notice_deadline(
@@ -131,6 +131,7 @@ class SubcontractingImporter(EntityImporter):
             self.arrangements = dict(Arrangement.objects.values_list("reference", "id"))
 
     def resolve(self, row):
+        """A link is known by (provider, subcontractor, service) and must not close a loop."""
         provider = provider_id(row, self.providers, "provider")
         subcontractor = provider_id(row, self.providers, "subcontractor")
         service = self._service(row)
@@ -153,6 +154,7 @@ class SubcontractingImporter(EntityImporter):
             row.values["arrangement_id"] = self._arrangement(row)
 
     def _service(self, row: Row):
+        """The service a link is about, if the row names one."""
         name = row.cells.get("service")
         if not name or not row.readable("service"):
             return None
@@ -161,6 +163,7 @@ class SubcontractingImporter(EntityImporter):
                               f"Several services are named “{name}”: write the name exactly.")
 
     def _arrangement(self, row: Row):
+        """The registered arrangement a link belongs to, if the row names one."""
         reference = row.cells.get("arrangement_reference")
         if not reference:
             return None

@@ -15,7 +15,12 @@ from django.core.validators import URLValidator
 from django.utils import translation
 from django_countries import countries as all_countries
 
-from tether.registry.validators import currency_codes, normalise_lei, validate_lei
+from tether.registry.validators import (
+    currency_codes,
+    normalise_lei,
+    validate_currency,
+    validate_lei,
+)
 
 
 class CellError(ValueError):
@@ -41,6 +46,7 @@ def unescape_formula(text: str) -> str:
 
 
 def _quoted_formula(text: str) -> bool:
+    """Whether the text after its leading quotes would start a formula."""
     return text.lstrip("'")[:1] in FORMULA_START
 
 
@@ -236,12 +242,22 @@ def countries(raw) -> str:
     return ",".join(sorted(codes))
 
 
+@cache
+def _currencies() -> dict[str, str]:
+    """Each ISO 4217 code to itself, so every row shares one string per currency."""
+    return {code: code for code in currency_codes()}
+
+
 def currency(raw) -> str:
     """An ISO 4217 currency code such as EUR."""
     value = as_text(raw).upper()
-    if value not in currency_codes():
-        raise CellError(f"“{value}” is not an ISO 4217 currency code (such as EUR, USD, GBP).")
-    return value
+    found = _currencies().get(value)
+    if found is None:
+        try:
+            validate_currency(value)  # the model's own validator says why
+        except ValidationError as error:
+            raise CellError(error.messages[0]) from None
+    return found
 
 
 def lei(raw) -> str:

@@ -41,6 +41,7 @@ def normalise_header(text: str) -> str:
 
 
 def _value(header, convert, *, required=False, field=None):
+    """A column stored as is in the field of the same name."""
     return Column(header, convert, field or header, VALUE, required)
 
 

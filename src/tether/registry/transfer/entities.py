@@ -83,6 +83,7 @@ class OrganisationImporter(EntityImporter):
         self.leis_in_file: dict[str, int] = {}
 
     def resolve(self, row):
+        """An organisation is known by its name; its LEI is unique too."""
         name = row.values.get("name")
         if not name:
             return
@@ -117,6 +118,7 @@ class ActivityImporter(EntityImporter):
             Activity.objects.filter(parent__isnull=False).values_list("id", "parent_id"))
 
     def resolve(self, row):
+        """An activity is known by its organisation and name."""
         organisation = organisation_id(row, self.organisations)
         name = row.values.get("name")
         if organisation is None or not name:
@@ -129,6 +131,7 @@ class ActivityImporter(EntityImporter):
             row.values["parent_id"] = self._parent(row, organisation)
 
     def _parent(self, row: Row, organisation: int):
+        """The parent activity, by name within the same organisation."""
         name = row.cells.get("parent")
         if not name:
             return None
@@ -170,6 +173,7 @@ class ServiceImporter(EntityImporter):
             self.activities = ActivityIndex()
 
     def resolve(self, row):
+        """A service is known by its name."""
         name = row.values.get("name")
         if not name:
             return
@@ -220,6 +224,7 @@ class ProviderImporter(EntityImporter):
             self.services = service_index()
 
     def resolve(self, row):
+        """A provider is known by its LEI, else by its name and country."""
         name, country, lei = (row.values.get(key) for key in ("name", "country", "lei"))
         if not name or not country or not row.readable("lei"):
             return
@@ -254,6 +259,7 @@ class ProviderImporter(EntityImporter):
         return by_name  # a provider registered without an LEI gets this one
 
     def _parent(self, row: Row):
+        """The parent provider, by LEI or else by name; never the provider itself or below it."""
         lei, name = row.cells.get("parent_lei"), row.cells.get("parent_name")
         if lei:
             column, key, what = "parent_lei", ("lei", lei), f"The parent with LEI {lei}"

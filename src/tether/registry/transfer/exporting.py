@@ -76,6 +76,7 @@ def _batches(spec: Entity, queryset, paths: list[str]):
 
 
 def _chunked(stream):
+    """Lists of BATCH rows from a stream of rows."""
     batch = []
     for row in stream:
         batch.append(row)
@@ -139,6 +140,7 @@ def _write_csv(spec: Entity, rows, out) -> int:
 
 
 def _csv_cell(column: Column, value) -> str:
+    """How a value reads in a CSV cell."""
     if value is None:
         return ""
     if isinstance(value, bool):

@@ -7,7 +7,7 @@ set-based by `writing.Writer`, which also records the audit trail in bulk.
 
 from dataclasses import dataclass, field
 
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import NOT_PROVIDED
 
 from tether.registry.transfer.arrangements import ArrangementImporter, SubcontractingImporter
@@ -24,6 +24,7 @@ from tether.registry.transfer.readers import FileProblem, Table, open_table
 from tether.registry.transfer.writing import BATCH, Writer
 
 MAX_LISTED_ERRORS = 1000
+ANALYZE_AFTER_ROWS = 10_000
 IMPORTERS: dict[str, type[EntityImporter]] = {
     importer.entity.name: importer
     for importer in (OrganisationImporter, ActivityImporter, ServiceImporter, ProviderImporter,
@@ -40,7 +41,7 @@ class RowError:
     def __str__(self):
         message = self.message
         first = message.split(" ", 1)[0]
-        if first[1:].islower():  # "The LEI's…" reads "the LEI's…" after a colon; "LEI…" stays
+        if len(first) == 1 or first[1:].islower():  # "The LEI's…" → "the LEI's…"; "LEI" stays
             message = message[0].lower() + message[1:]
         where = ", ".join(part for part in (
             f"Row {self.row}" if self.row else "", f"column {self.column}" if self.column else ""
@@ -62,6 +63,13 @@ class ImportResult:
     def ok(self) -> bool:
         """Whether the file imported without any error."""
         return not self.errors
+
+    @property
+    def summary(self) -> str:
+        """One line for the user: what was created, updated, left alone and left out."""
+        rows = "row" if self.skipped == 1 else "rows"
+        return (f"{self.entity}: {self.created} created, {self.updated} updated, "
+                f"{self.unchanged} unchanged, {self.skipped} {rows} not imported.")
 
     def add_error(self, row: int | None, column: str | None, message: str) -> None:
         """List an error, up to MAX_LISTED_ERRORS; the rest are only counted."""
@@ -98,12 +106,30 @@ def import_file(*, actor, entity: str, file, filename: str = "", skip_bad_rows: 
             writer.write(plan.rows)
             importer.after_write(actor=actor, db_now=writer.db_now, source=source)
     except DatabaseError as error:
+        # A rule the checks do not know, or a concurrent change: the transaction rolled back.
         result.add_error(None, None, "Nothing was imported: the database refused a change "
                                      f"({error}). Import the file again.")
+        result.skipped += len(plan.rows)
         return result
     result.created, result.updated, result.unchanged = (
         writer.created, writer.updated, writer.unchanged)
+    if writer.created + writer.updated >= ANALYZE_AFTER_ROWS:
+        _refresh_statistics(spec.model)
     return result
+
+
+def _refresh_statistics(model) -> None:
+    """ANALYZE the tables a large import changed, so the next queries are planned well.
+
+    Right after 100,000 new rows PostgreSQL still plans with the old statistics (seq scans
+    instead of indexes) until autovacuum catches up; SQLite has none until ANALYZE runs.
+    """
+    quote = connection.ops.quote_name
+    tables = [model._meta.db_table] + [
+        m2m_field.remote_field.through._meta.db_table for m2m_field in model._meta.many_to_many]
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"ANALYZE {quote(table)}")
 
 
 class Plan:
@@ -180,7 +206,7 @@ def _map_columns(spec: Entity, table: Table, result: ImportResult):
 def _empty_value(spec: Entity, column) -> object:
     """What an empty cell means: None or "" clears the field; MISSING keeps it (or the default)."""
     if column.kind == MANY:
-        return []
+        return ()
     if column.kind != VALUE:
         return None
     model_field = spec.model._meta.get_field(column.field)
@@ -231,7 +257,8 @@ def _check_rows(importer: EntityImporter, table: Table, columns, plan: Plan,
             if row.existing_id is None:
                 for name, header in needed.items():
                     if name not in row.values:
-                        row.error(header, "A new object needs a value here.")
+                        row.error(header, f"A new {importer.model._meta.verbose_name} needs a "
+                                          "value here.")
                 _add_rule_errors(row, importer.check({**defaults, **row.values}))
             elif not rule_fields - row.values.keys():
                 _add_rule_errors(row, importer.check(row.values))
@@ -265,6 +292,7 @@ def _needed_for_create(importer: EntityImporter, columns) -> dict[str, str]:
 
 
 def _add_rule_errors(row: Row, errors: list[tuple[str, str]]) -> None:
+    """Record the rule errors `check` found on the row."""
     for column, message in errors:
         row.error(column, message)
 

@@ -104,7 +104,10 @@ def _csv_encoding(head: bytes, encoding: str | None) -> str:
     return "utf-8-sig"
 
 
-def _not_utf8(row: int | None = None) -> FileProblem:
+def _undecodable(row: int | None, *, explicit: bool) -> FileProblem:
+    """The problem of a CSV file in another encoding than the one expected, and what to do."""
+    if explicit:
+        return FileProblem("The file does not match the encoding chosen.", row=row)
     return FileProblem(
         "The file is not UTF-8 text. In Excel, save it as “CSV UTF-8 (comma delimited)” or "
         "as .xlsx; or, if you know it was saved as “CSV (Windows)”, import it with the "
@@ -115,33 +118,54 @@ def _not_utf8(row: int | None = None) -> FileProblem:
 def _csv_table(handle, head: bytes, encoding: str | None, stack: ExitStack) -> Table:
     """A CSV table: the delimiter is whichever of , ; TAB splits the header into most columns."""
     codec = _csv_encoding(head, encoding)
-    try:
-        sample = codecs.getincrementaldecoder(codec)().decode(head, final=False)
-    except UnicodeDecodeError:
-        raise _not_utf8(row=1) from None
+    sample = codecs.getincrementaldecoder(codec)("replace").decode(head, final=False)
     delimiter = max(DELIMITERS, key=lambda d: len(next(csv.reader(io.StringIO(sample),
                                                                   delimiter=d), [])))
+    try:
+        codecs.getincrementaldecoder(codec)().decode(head, final=False)
+    except UnicodeDecodeError:
+        raise _undecodable(_row_of_bad_bytes(handle, codec, delimiter),
+                           explicit=bool(encoding)) from None
     # newline="" lets the csv module keep line breaks that sit inside quoted cells.
     text = io.TextIOWrapper(handle, encoding=codec, newline="")
     # Detach on the way out, or closing the wrapper would close the caller's file.
     stack.callback(text.detach)
-    records = _csv_records(csv.reader(text, delimiter=delimiter), explicit=bool(encoding))
+    records = _csv_records(csv.reader(text, delimiter=delimiter), explicit=bool(encoding),
+                           locate=lambda: _row_of_bad_bytes(handle, codec, delimiter))
     return _table(records)
 
 
-def _csv_records(reader, *, explicit: bool) -> Iterator[tuple[int, list]]:
+def _csv_records(reader, *, explicit: bool, locate) -> Iterator[tuple[int, list]]:
     """Number the CSV records, turning decoding and quoting errors into FileProblem."""
     number = 0
     try:
         for number, record in enumerate(reader, start=1):
             yield number, record
     except UnicodeDecodeError:
-        if explicit:
-            raise FileProblem("The file does not match the encoding chosen.",
-                              row=number + 1) from None
-        raise _not_utf8(row=number + 1) from None
+        # The text layer decodes ahead in 8 KB blocks, so find the row again exactly.
+        raise _undecodable(locate(), explicit=explicit) from None
     except csv.Error as error:
+        if "field larger than field limit" in str(error):
+            raise FileProblem(f"A cell holds more than {csv.field_size_limit():,} characters.",
+                              row=number + 1) from None
         raise FileProblem(f"The file is not valid CSV here: {error}.", row=number + 1) from None
+
+
+def _row_of_bad_bytes(handle, codec: str, delimiter: str) -> int | None:
+    """The row of the first bytes that are not valid in `codec`, decoding line by line."""
+    if codec == "utf-16":
+        return None  # its lines do not split at b"\n"
+    handle.seek(0)
+    lines = (line.decode(codec) for line in handle)
+    number = 0
+    try:
+        for _ in csv.reader(lines, delimiter=delimiter):
+            number += 1
+    except UnicodeDecodeError:
+        return number + 1
+    except csv.Error:
+        return None
+    return None
 
 
 def _xlsx_table(handle, head: bytes, sheet: str | None) -> Table:
@@ -156,6 +180,7 @@ def _xlsx_table(handle, head: bytes, sheet: str | None) -> Table:
         names = {name.strip().lower(): name for name in workbook.sheet_names}
         name = names.get((sheet or "").lower()) or (visible or workbook.sheet_names)[0]
         worksheet = workbook.get_sheet_by_name(name)
+        workbook.close()  # the sheet keeps its cells; the archive and other sheets can go
     except (CalamineError, IndexError, ValueError) as error:
         raise FileProblem(f"This Excel workbook cannot be read ({error}).") from None
     return _table(enumerate(worksheet.iter_rows(), start=1))

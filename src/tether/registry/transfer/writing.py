@@ -32,14 +32,9 @@ def _adapter(model_field):
 
     Timestamps are the only date-times written; the writer adapts `now` once for all rows.
     """
-    ops = connection.ops
-    internal = model_field.get_internal_type()
-    if internal == "DateField":
-        return ops.adapt_datefield_value
-    if internal == "DecimalField":
-        return lambda value: ops.adapt_decimalfield_value(
-            value, model_field.max_digits, model_field.decimal_places)
-    return None
+    if model_field.get_internal_type() == "DateField":
+        return connection.ops.adapt_datefield_value
+    return None  # Decimal: both backends' drivers take it as is (Django adapts it for sqlite3)
 
 
 def _prepare(model, attnames: list[str], rows: list[tuple]) -> list[tuple]:
@@ -134,6 +129,7 @@ class Writer:
                 self._update(batch)
 
     def _values(self, packed: tuple) -> dict:
+        """A packed row's values, with a reference to a row created earlier resolved to its id."""
         values = {name: value for name, value in zip(self.fields, packed, strict=True)
                   if value is not MISSING}
         reference = values.get(self.self_reference)
@@ -142,6 +138,7 @@ class Writer:
         return values
 
     def _create(self, batch: list) -> None:
+        """Insert a batch of new objects, their many-to-many rows and their audit entries."""
         records = []
         for _, _, _, packed, many in batch:
             values = {**self.defaults, **self._values(packed)}
@@ -168,6 +165,7 @@ class Writer:
         self.created += len(batch)
 
     def _update(self, batch: list) -> None:
+        """Update the objects of a batch that differ from the file, with before/after audit."""
         ids = [row[1] for row in batch]
         stored = {row[0]: row[1:] for row in self.model.objects.filter(id__in=ids)
                   .values_list("id", *self.attnames)}
@@ -181,7 +179,8 @@ class Writer:
             values = {**before, **self._values(packed)}
             self.importer.derive(values)
             before_many = {f.name: stored_many[f.name].get(pk, set()) for f in self.many}
-            after_many = {**before_many, **{name: set(ids) for name, ids in (many or {}).items()}}
+            after_many = {**before_many,
+                          **{name: set(targets) for name, targets in (many or {}).items()}}
             if values == before and after_many == before_many:
                 self.unchanged += 1
                 continue

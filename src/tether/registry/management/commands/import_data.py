@@ -39,14 +39,13 @@ class Command(BaseCommand):
             self.stderr.write(self.style.WARNING(warning))
         for error in result.errors:
             self.stderr.write(str(error))
-        summary = (f"{entity}: {result.created} created, {result.updated} updated, "
-                   f"{result.unchanged} unchanged, {result.skipped} rows not imported.")
         if result.errors and not (result.created or result.updated or result.unchanged):
-            raise CommandError(f"Nothing was imported. {summary}")
-        self.stdout.write(self.style.SUCCESS(summary))
+            raise CommandError(f"Nothing was imported. {result.summary}")
+        self.stdout.write(self.style.SUCCESS(result.summary))
 
 
 def _user(username: str | None):
+    """The user named on the command line, or None."""
     if not username:
         return None
     try:
