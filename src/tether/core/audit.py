@@ -11,7 +11,9 @@ from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django_countries.fields import CountryField
 
+from tether.core.bulk import RowWriter
 from tether.core.models import AuditAction, AuditEntry
 
 
@@ -34,6 +36,10 @@ def snapshot(instance: models.Model) -> dict:
     data = {}
     for field in instance._meta.concrete_fields:
         if field.name in ("created", "last_updated", "password"):
+            continue
+        if isinstance(field, CountryField) and field.multiple:
+            # Codes, as the bulk paths record them: value_from_object gives display text.
+            data[field.name] = [c.code for c in getattr(instance, field.name)]
             continue
         data[field.name] = _json_value(field.value_from_object(instance))
     if instance.pk is not None:
@@ -76,25 +82,25 @@ class BulkChange:
     after: dict | None
 
 
+AUDIT_COLUMNS = ("actor", "actor_name", "action", "content_type", "object_id", "object_repr",
+                 "before", "after", "source")
+
+
 def record_bulk(
     *, actor, model: type[models.Model], changes: Iterable[BulkChange], source: str = "",
-    batch_size: int = 5000,
 ) -> int:
-    """Record many changes of one model in bulk inserts; returns how many were recorded."""
-    content_type = ContentType.objects.get_for_model(model, for_concrete_model=True)
-    actor_fields = _actor_fields(actor)
-    entries = [
-        AuditEntry(
-            **actor_fields,
-            action=change.action,
-            content_type=content_type,
-            object_id=str(change.object_id),
-            object_repr=change.object_repr[:250],
-            before=change.before,
-            after=change.after,
-            source=source,
-        )
+    """Record many changes of one model in set-based inserts; returns how many were recorded.
+
+    Through RowWriter rather than bulk_create: an import of 100,000 rows spent more than half
+    its time building AuditEntry instances.
+    """
+    content_type_id = ContentType.objects.get_for_model(model, for_concrete_model=True).pk
+    actor_id, actor_name = (actor.pk, actor.get_username()) if actor else (None, "system")
+    rows = [
+        (actor_id, actor_name, change.action, content_type_id, str(change.object_id),
+         change.object_repr[:250], change.before, change.after, source)
         for change in changes
     ]
-    AuditEntry.objects.bulk_create(entries, batch_size=batch_size)
-    return len(entries)
+    if rows:
+        RowWriter(AuditEntry, AUDIT_COLUMNS).insert(rows, returning=False)
+    return len(rows)
