@@ -42,6 +42,13 @@ class Command(BaseCommand):
         if result.errors and not (result.created or result.updated or result.unchanged):
             raise CommandError(f"Nothing was imported. {result.summary}")
         self.stdout.write(self.style.SUCCESS(result.summary))
+        written = result.created + result.updated
+        if options["verbosity"] > 1 or written >= 10_000:
+            self.stdout.write(
+                f"Checked in {result.check_seconds:.1f} s; wrote {written:,} rows with their "
+                f"links and audit entries in {result.write_seconds:.1f} s "
+                f"({written / max(result.write_seconds, 1e-9):,.0f} rows/s)."
+            )
 
 
 def _user(username: str | None):
