@@ -3,6 +3,9 @@
 Domain services (`provider_create`, …) wrap these with their own rules.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.db import models, transaction
 
 from tether.core.audit import record_change, snapshot
@@ -59,3 +62,31 @@ def object_delete(instance: models.Model, *, actor, source: str = "web") -> None
     instance.pk = pk
     record_change(actor=actor, instance=instance, action=AuditAction.DELETE, before=before,
                   source=source)
+
+
+@dataclass(frozen=True)
+class ModelServices:
+    """The create, update and delete services of one model, as the UI and the API call them."""
+
+    create: Callable
+    update: Callable
+    delete: Callable
+
+
+def plain_services(model: type[models.Model]) -> ModelServices:
+    """Services for a model with no rules beyond its fields' and its own validation."""
+
+    def create(*, actor, data: dict, source: str = "web"):
+        return object_create(model, actor=actor, data=data, source=source)
+
+    def update(instance, *, actor, data: dict, source: str = "web"):
+        return object_update(instance, actor=actor, data=data, source=source)
+
+    def delete(instance, *, actor, source: str = "web"):
+        object_delete(instance, actor=actor, source=source)
+
+    name, label = model._meta.model_name, model._meta.verbose_name
+    for verb, function in (("create", create), ("update", update), ("delete", delete)):
+        function.__name__ = f"{name}_{verb}"
+        function.__doc__ = f"{verb.capitalize()} a {label}."
+    return ModelServices(create, update, delete)

@@ -5,7 +5,13 @@ from django.db import connection, transaction
 
 from tether.core.audit import BulkChange, record_bulk
 from tether.core.models import AuditAction
-from tether.core.services import object_create, object_delete, object_update
+from tether.core.services import (
+    ModelServices,
+    object_create,
+    object_delete,
+    object_update,
+    plain_services,
+)
 from tether.registry.models import (
     Activity,
     Arrangement,
@@ -149,30 +155,13 @@ def subcontracting_link_delete(link: SubcontractingLink, *, actor, source: str =
     object_delete(link, actor=actor, source=source)
 
 
-def _plain_services(model):
-    def create(*, actor, data: dict, source: str = "web"):
-        return object_create(model, actor=actor, data=data, source=source)
-
-    def update(instance, *, actor, data: dict, source: str = "web"):
-        return object_update(instance, actor=actor, data=data, source=source)
-
-    def delete(instance, *, actor, source: str = "web"):
-        object_delete(instance, actor=actor, source=source)
-
-    name = model._meta.model_name
-    create.__doc__ = f"Create a {model._meta.verbose_name}."
-    update.__doc__ = f"Change a {model._meta.verbose_name}."
-    delete.__doc__ = f"Delete a {model._meta.verbose_name}."
-    create.__name__, update.__name__, delete.__name__ = (
-        f"{name}_create", f"{name}_update", f"{name}_delete")
-    return create, update, delete
-
-
-# These objects have no rules beyond their fields' and model's own validation.
-organisation_create, organisation_update, organisation_delete = _plain_services(Organisation)
-activity_create, activity_update, activity_delete = _plain_services(Activity)
-service_create, service_update, service_delete = _plain_services(Service)
-arrangement_create, arrangement_update, arrangement_delete = _plain_services(Arrangement)
-provider_identifier_create, provider_identifier_update, provider_identifier_delete = (
-    _plain_services(ProviderIdentifier)
+PROVIDER = ModelServices(provider_create, provider_update, provider_delete)
+SUBCONTRACTING_LINK = ModelServices(
+    subcontracting_link_create, subcontracting_link_update, subcontracting_link_delete
 )
+# These objects have no rules beyond their fields' and model's own validation.
+ORGANISATION = plain_services(Organisation)
+ACTIVITY = plain_services(Activity)
+SERVICE = plain_services(Service)
+ARRANGEMENT = plain_services(Arrangement)
+PROVIDER_IDENTIFIER = plain_services(ProviderIdentifier)

@@ -3,7 +3,8 @@
 from django.urls import reverse
 
 from tether.core.views.generic import ObjectViewSet, Panel
-from tether.registry import filtersets, forms, selectors, services, tables
+from tether.registry import filtersets, forms, selectors, tables
+from tether.registry import services as registry_services
 from tether.registry.models import (
     Activity,
     Arrangement,
@@ -44,9 +45,7 @@ class OrganisationViews(ExportableViews):
     filterset_class = filtersets.OrganisationFilterSet
     table_class = tables.OrganisationTable
     form_class = forms.OrganisationForm
-    create_service = staticmethod(services.organisation_create)
-    update_service = staticmethod(services.organisation_update)
-    delete_service = staticmethod(services.organisation_delete)
+    services = registry_services.ORGANISATION
 
     @classmethod
     def detail_panels(cls, request, obj):
@@ -68,9 +67,7 @@ class ActivityViews(ExportableViews):
     filterset_class = filtersets.ActivityFilterSet
     table_class = tables.ActivityTable
     form_class = forms.ActivityForm
-    create_service = staticmethod(services.activity_create)
-    update_service = staticmethod(services.activity_update)
-    delete_service = staticmethod(services.activity_delete)
+    services = registry_services.ACTIVITY
 
     @classmethod
     def base_queryset(cls):
@@ -97,9 +94,7 @@ class ProviderViews(ExportableViews):
     filterset_class = filtersets.ProviderFilterSet
     table_class = tables.ProviderTable
     form_class = forms.ProviderForm
-    create_service = staticmethod(services.provider_create)
-    update_service = staticmethod(services.provider_update)
-    delete_service = staticmethod(services.provider_delete)
+    services = registry_services.PROVIDER
 
     @classmethod
     def base_queryset(cls):
@@ -137,9 +132,7 @@ class ProviderIdentifierViews(ObjectViewSet):
     filterset_class = filtersets.ProviderIdentifierFilterSet
     table_class = tables.ProviderIdentifierTable
     form_class = forms.ProviderIdentifierForm
-    create_service = staticmethod(services.provider_identifier_create)
-    update_service = staticmethod(services.provider_identifier_update)
-    delete_service = staticmethod(services.provider_identifier_delete)
+    services = registry_services.PROVIDER_IDENTIFIER
     choices_search_field = "value"
 
     @classmethod
@@ -154,9 +147,7 @@ class ServiceViews(ExportableViews):
     filterset_class = filtersets.ServiceFilterSet
     table_class = tables.ServiceTable
     form_class = forms.ServiceForm
-    create_service = staticmethod(services.service_create)
-    update_service = staticmethod(services.service_update)
-    delete_service = staticmethod(services.service_delete)
+    services = registry_services.SERVICE
 
     @classmethod
     def detail_panels(cls, request, obj):
@@ -177,9 +168,7 @@ class ArrangementViews(ExportableViews):
     filterset_class = filtersets.ArrangementFilterSet
     table_class = tables.ArrangementTable
     form_class = forms.ArrangementForm
-    create_service = staticmethod(services.arrangement_create)
-    update_service = staticmethod(services.arrangement_update)
-    delete_service = staticmethod(services.arrangement_delete)
+    services = registry_services.ARRANGEMENT
     choices_search_field = "reference"
 
     @classmethod
@@ -209,9 +198,7 @@ class SubcontractingLinkViews(ExportableViews):
     filterset_class = filtersets.SubcontractingLinkFilterSet
     table_class = tables.SubcontractingLinkTable
     form_class = forms.SubcontractingLinkForm
-    create_service = staticmethod(services.subcontracting_link_create)
-    update_service = staticmethod(services.subcontracting_link_update)
-    delete_service = staticmethod(services.subcontracting_link_delete)
+    services = registry_services.SUBCONTRACTING_LINK
     choices_search_field = "provider__name"
 
     @classmethod

@@ -4,13 +4,12 @@ from rest_framework import viewsets
 
 from tether.core.api.permissions import RolePermission
 from tether.core.filtersets import SearchFilterSet
+from tether.core.services import ModelServices
 
 
 class TetherModelViewSet(viewsets.ModelViewSet):
     permission_classes = [RolePermission]
-    create_service = None
-    update_service = None
-    delete_service = None
+    services: ModelServices | None = None
     filterset_class: type[SearchFilterSet] | None = None
     ordering = ["pk"]
 
@@ -21,15 +20,15 @@ class TetherModelViewSet(viewsets.ModelViewSet):
         return self.base_queryset().restrict(self.request.user, "view")
 
     def perform_create(self, serializer):
-        serializer.instance = type(self).create_service(
+        serializer.instance = self.services.create(
             actor=self.request.user, data=dict(serializer.validated_data), source="api"
         )
 
     def perform_update(self, serializer):
-        serializer.instance = type(self).update_service(
+        serializer.instance = self.services.update(
             serializer.instance, actor=self.request.user, data=dict(serializer.validated_data),
             source="api",
         )
 
     def perform_destroy(self, instance):
-        type(self).delete_service(instance, actor=self.request.user, source="api")
+        self.services.delete(instance, actor=self.request.user, source="api")

@@ -10,7 +10,7 @@ from tether.core.filtersets import SearchFilterSet
 from tether.core.forms import TetherModelForm
 from tether.core.models import AuditAction, AuditEntry, User
 from tether.core.roles import Role
-from tether.core.services import object_delete, object_update
+from tether.core.services import ModelServices, object_delete, object_update
 from tether.core.tables import Column, Table
 from tether.core.views.generic import ObjectViewSet
 from tether.core.widgets import SearchSelect
@@ -110,9 +110,7 @@ class UserViews(ObjectViewSet):
     form_class = UserForm
     detail_fields = ["username", "first_name", "last_name", "email", "role", "provider",
                      "is_active", "last_login", "date_joined"]
-    create_service = staticmethod(user_create)
-    update_service = staticmethod(user_update)
-    delete_service = staticmethod(user_delete)
+    services = ModelServices(user_create, user_update, user_delete)
     choices_search_field = "username"
 
 

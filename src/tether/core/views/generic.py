@@ -16,6 +16,7 @@ from django.utils.html import format_html
 from django.views import View
 
 from tether.core.models import AuditEntry
+from tether.core.services import ModelServices
 from tether.core.tables import Table
 from tether.core.views.display import object_fields
 
@@ -40,9 +41,7 @@ class ObjectViewSet:
     filterset_class = None
     table_class = None
     form_class = None
-    create_service = None
-    update_service = None
-    delete_service = None
+    services: ModelServices | None = None
     detail_template = "tether/object_detail.html"
     detail_fields: list[str] | None = None
     choices_search_field = "name"
@@ -193,9 +192,9 @@ class ObjectEditView(ViewSetMixin, View):
             data = form.service_data()
             try:
                 if instance is None:
-                    obj = self.viewset.create_service(actor=request.user, data=data)
+                    obj = self.viewset.services.create(actor=request.user, data=data)
                 else:
-                    obj = self.viewset.update_service(instance, actor=request.user, data=data)
+                    obj = self.viewset.services.update(instance, actor=request.user, data=data)
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -216,7 +215,7 @@ class ObjectDeleteView(ViewSetMixin, View):
     def post(self, request, pk):
         obj = get_object_or_404(self.get_queryset(), pk=pk)
         try:
-            self.viewset.delete_service(obj, actor=request.user)
+            self.viewset.services.delete(obj, actor=request.user)
         except ProtectedError as error:
             blockers = sorted({str(o) for o in error.protected_objects})
             shown = ", ".join(blockers[:5]) + ("…" if len(blockers) > 5 else "")
