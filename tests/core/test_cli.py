@@ -8,8 +8,17 @@ import sys
 import pytest
 
 
+# What the test process itself sets that a user's shell would not have: the database the
+# suite runs on, and the browser tests' permission to call the ORM from Playwright's loop.
+NOT_INHERITED = {"DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+
+
+def user_environment() -> dict:
+    return {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
+
+
 def run_tether(*args, data_dir, extra_env=None, timeout=300):
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env = user_environment()
     env.update({"TETHER_DATA_DIR": str(data_dir), **(extra_env or {})})
     return subprocess.run([sys.executable, "-m", "tether.cli", *args], env=env,
                           capture_output=True, text=True, timeout=timeout, check=False)
@@ -62,7 +71,7 @@ def test_serve_answers_with_pages_and_local_static_files(tmp_path):
     import urllib.request
 
     port = _free_port()
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env = user_environment()
     env["TETHER_DATA_DIR"] = str(tmp_path)
     server = subprocess.Popen(
         [sys.executable, "-m", "tether.cli", "serve", "--port", str(port), "--workers", "1"],
