@@ -7,7 +7,6 @@ import sys
 
 import pytest
 
-
 # What the test process itself sets that a user's shell would not have: the database the
 # suite runs on, and the browser tests' permission to call the ORM from Playwright's loop.
 NOT_INHERITED = {"DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
