@@ -8,9 +8,10 @@ set-based by `writing.Writer`, which also records the audit trail in bulk.
 import time
 from dataclasses import dataclass, field
 
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, transaction
 from django.db.models import NOT_PROVIDED
 
+from tether.core.db import refresh_planner_statistics
 from tether.registry.transfer.arrangements import ArrangementImporter, SubcontractingImporter
 from tether.registry.transfer.base import MISSING, EntityImporter, Row
 from tether.registry.transfer.cells import CellError
@@ -120,22 +121,8 @@ def import_file(*, actor, entity: str, file, filename: str = "", skip_bad_rows: 
         writer.created, writer.updated, writer.unchanged)
     result.write_seconds = time.perf_counter() - started - result.check_seconds
     if writer.created + writer.updated >= ANALYZE_AFTER_ROWS:
-        _refresh_statistics(spec.model)
+        refresh_planner_statistics(spec.model)
     return result
-
-
-def _refresh_statistics(model) -> None:
-    """ANALYZE the tables a large import changed, so the next queries are planned well.
-
-    Right after 100,000 new rows PostgreSQL still plans with the old statistics (seq scans
-    instead of indexes) until autovacuum catches up; SQLite has none until ANALYZE runs.
-    """
-    quote = connection.ops.quote_name
-    tables = [model._meta.db_table] + [
-        m2m_field.remote_field.through._meta.db_table for m2m_field in model._meta.many_to_many]
-    with connection.cursor() as cursor:
-        for table in tables:
-            cursor.execute(f"ANALYZE {quote(table)}")
 
 
 class Plan:
