@@ -28,8 +28,8 @@ class RowWriter:
         meta = model._meta
         self.model, self.columns = model, list(columns)
         given = [meta.get_field(name) for name in self.columns]
-        stamps = [f for f in meta.concrete_fields if getattr(f, "auto_now_add", False)
-                  or getattr(f, "auto_now", False)]
+        stamps = [f for f in meta.concrete_fields if f not in given and (
+            getattr(f, "auto_now_add", False) or getattr(f, "auto_now", False))]
         defaults = [f for f in meta.concrete_fields
                     if f not in given and f not in stamps and not f.primary_key]
         self.fields = given
@@ -118,7 +118,9 @@ def _preparer(field, connection):
     if type(field) in _PLAIN_FIELDS:
         return None
     if isinstance(field, CountryField):  # several countries are stored as "DE,FR"
-        return ",".join if field.multiple else None
+        if not field.multiple:
+            return None
+        return lambda value: value if isinstance(value, str) else ",".join(value)
     if isinstance(field, models.JSONField):  # None is SQL NULL, as JSONField saves it
         def json_value(value, adapt=connection.ops.adapt_json_value, encoder=field.encoder):
             return None if value is None else adapt(value, encoder)
