@@ -11,11 +11,6 @@ from playwright.sync_api import expect, sync_playwright
 
 from tests.e2e.chromium import ChromiumMissing, launch
 
-# Playwright's sync API runs an asyncio loop in the test thread; Django then refuses ORM calls
-# from that thread unless told the loop is not serving requests (it is not: the live server
-# answers from its own thread).
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 VIEWPORT = {"width": 1400, "height": 900}
 TIMEOUT_MS = 10_000
 PASSWORD = "correct-horse-battery"  # tests.factories.UserFactory's password
@@ -24,6 +19,8 @@ expect.set_options(timeout=TIMEOUT_MS)
 
 
 def pytest_collection_modifyitems(config, items):
+    # Browser tests last: the browser (and its event loop) then never runs beside other tests.
+    items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)
     if os.environ.get("TETHER_SKIP_E2E") != "1":
         return
     skip = pytest.mark.skip(reason="TETHER_SKIP_E2E=1")
@@ -34,6 +31,18 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(scope="session")
 def browser():
+    # Playwright's sync API runs an asyncio loop in the test thread; Django then refuses ORM
+    # calls from that thread unless told the loop is not serving requests (it is not: the live
+    # server answers from its own thread). Only while the browser runs: the e2e tests run last,
+    # and nothing else (such as a `tether` subprocess) should inherit the switch.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        yield from _browser()
+    finally:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+def _browser():
     with sync_playwright() as playwright:
         try:
             chromium = launch(playwright)
