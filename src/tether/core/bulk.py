@@ -137,3 +137,12 @@ def _preparer(field, connection):
     return lambda value: field.get_db_prep_save(value, connection)
 
 
+
+
+def insert_link_pairs(m2m_field, pairs: Sequence[tuple[int, int]]) -> int:
+    """Insert (owner id, related id) rows of a many-to-many field, set-based."""
+    if pairs:
+        RowWriter(m2m_field.remote_field.through,
+                  [m2m_field.m2m_field_name(), m2m_field.m2m_reverse_field_name()]
+                  ).insert(pairs, returning=False)
+    return len(pairs)

@@ -8,7 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from tether.core.audit import AUDIT_COLUMNS, BulkChange, record_bulk, snapshot
-from tether.core.bulk import RowWriter
+from tether.core.bulk import RowWriter, insert_link_pairs
 from tether.core.models import AuditAction, AuditEntry
 
 BATCH_SIZE = 2000
@@ -29,7 +29,7 @@ def bulk_insert(
     model.objects.bulk_create(objects, batch_size=batch_size)
     m2m = m2m or {}
     for name, id_lists in m2m.items():
-        insert_links(model, name, [obj.pk for obj in objects], id_lists, batch_size=batch_size)
+        insert_links(model, name, [obj.pk for obj in objects], id_lists)
     changes = []
     for index, (obj, after) in enumerate(zip(objects, afters, strict=True)):
         after["id"] = obj.pk
@@ -40,21 +40,12 @@ def bulk_insert(
     return objects
 
 
-def insert_links(
-    model: type[models.Model], field_name: str, owner_ids: Sequence[int],
-    id_lists: Sequence[Sequence[int]], *, batch_size: int = BATCH_SIZE,
-) -> int:
+def insert_links(model: type[models.Model], field_name: str, owner_ids: Sequence[int],
+                 id_lists: Sequence[Sequence[int]]) -> int:
     """Insert the through rows of a many-to-many field: `owner_ids[i]` to each of `id_lists[i]`."""
-    field = model._meta.get_field(field_name)
-    through = field.remote_field.through
-    own, other = field.m2m_column_name(), field.m2m_reverse_name()
-    rows = [
-        through(**{own: owner_id, other: related_id})
-        for owner_id, related_ids in zip(owner_ids, id_lists, strict=True)
-        for related_id in related_ids
-    ]
-    through.objects.bulk_create(rows, batch_size=batch_size)
-    return len(rows)
+    pairs = [(own, other) for own, others in zip(owner_ids, id_lists, strict=True)
+             for other in others]
+    return insert_link_pairs(model._meta.get_field(field_name), pairs)
 
 
 def add_links(
@@ -112,18 +103,6 @@ def depth_layers(parent_of: dict) -> list[list]:
     return layers
 
 
-def insert_link_rows(model: type[models.Model], field_name: str, owner_ids: Sequence[int],
-                     id_lists: Sequence[Sequence[int]]) -> int:
-    """Like `insert_links`, through the fast path: `owner_ids[i]` to each of `id_lists[i]`."""
-    field = model._meta.get_field(field_name)
-    rows = [(own, other) for own, others in zip(owner_ids, id_lists, strict=True)
-            for other in others]
-    RowWriter(field.remote_field.through,
-              [field.m2m_field_name(), field.m2m_reverse_field_name()]
-              ).insert(rows, returning=False)
-    return len(rows)
-
-
 def _json_ready(value):
     """A value as the audit trail stores it (see tether.core.audit.snapshot)."""
     if isinstance(value, date):
@@ -143,7 +122,7 @@ def fast_insert(
     ids = writer.insert(rows)
     m2m = m2m or {}
     for name, id_lists in m2m.items():
-        insert_link_rows(model, name, ids, id_lists)
+        insert_links(model, name, ids, id_lists)
     skipped = {"created", "last_updated", "password"}
     names = [f.name for f in writer.fields]
     keep = [i for i, name in enumerate(names) if name not in skipped]

@@ -14,7 +14,7 @@ from django.db import DatabaseError, connection
 from django.utils import timezone
 
 from tether.core.audit import BulkChange, record_bulk
-from tether.core.bulk import RowWriter
+from tether.core.bulk import RowWriter, insert_link_pairs
 from tether.core.models import AuditAction
 from tether.registry.transfer.base import MISSING, EntityImporter, Pending
 
@@ -215,11 +215,7 @@ class Writer:
             for m2m_field in self.many:
                 if removed.get(m2m_field.name):
                     cursor.executemany(_link_delete_sql(m2m_field), removed[m2m_field.name])
-                if added.get(m2m_field.name):
-                    through = m2m_field.remote_field.through
-                    RowWriter(through, [m2m_field.m2m_field_name(),
-                                        m2m_field.m2m_reverse_field_name()]
-                              ).insert(added[m2m_field.name], returning=False)
+                insert_link_pairs(m2m_field, added.get(m2m_field.name, ()))
 
     def _snapshot(self, pk, values: dict, many: dict) -> dict:
         """The audit snapshot of an object from its values, as `core.audit.snapshot` shapes it."""
