@@ -17,7 +17,8 @@ from tether.core.bulk import RowWriter
 from tether.core.models import AuditAction, AuditEntry
 
 
-def _json_value(value):
+def json_value(value):
+    """A value as the audit trail stores it: dates as ISO text, decimals as text."""
     if value is None or isinstance(value, bool | int | float | str):
         return value
     if isinstance(value, Decimal):
@@ -25,7 +26,7 @@ def _json_value(value):
     if isinstance(value, date | datetime):
         return value.isoformat()
     if isinstance(value, list | tuple | set):
-        return [_json_value(v) for v in value]
+        return [json_value(v) for v in value]
     if hasattr(value, "code"):  # django-countries Country
         return value.code
     return str(value)
@@ -41,7 +42,7 @@ def snapshot(instance: models.Model) -> dict:
             # Codes, as the bulk paths record them: value_from_object gives display text.
             data[field.name] = [c.code for c in getattr(instance, field.name)]
             continue
-        data[field.name] = _json_value(field.value_from_object(instance))
+        data[field.name] = json_value(field.value_from_object(instance))
     if instance.pk is not None:
         for field in instance._meta.many_to_many:
             data[field.name] = sorted(

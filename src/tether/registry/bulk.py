@@ -1,13 +1,11 @@
 """Set-based inserts for the loaders (demo, generator): rows, many-to-many links, audit entries."""
 
 from collections.abc import Callable, Sequence
-from datetime import date
-from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
-from tether.core.audit import AUDIT_COLUMNS, BulkChange, record_bulk, snapshot
+from tether.core.audit import AUDIT_COLUMNS, BulkChange, json_value, record_bulk, snapshot
 from tether.core.bulk import RowWriter, insert_link_pairs
 from tether.core.models import AuditAction, AuditEntry
 
@@ -103,15 +101,6 @@ def depth_layers(parent_of: dict) -> list[list]:
     return layers
 
 
-def _json_ready(value):
-    """A value as the audit trail stores it (see tether.core.audit.snapshot)."""
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    return value
-
-
 def fast_insert(
     model: type[models.Model], columns: Sequence[str], rows: Sequence[Sequence], *,
     source: str, describe: Callable[[Sequence], str],
@@ -129,7 +118,7 @@ def fast_insert(
     # Only dates and decimals differ between a column value and its audit form.
     convert = [i for i in keep
                if isinstance(writer.fields[i], models.DateField | models.DecimalField)]
-    constants = {field.name: _json_ready(value) for field, value in writer.constants
+    constants = {field.name: json_value(value) for field, value in writer.constants
                  if field.name not in skipped}
     content_type = ContentType.objects.get_for_model(model, for_concrete_model=True)
     actor_id, actor_name = (actor.pk, actor.get_username()) if actor else (None, "system")
@@ -138,7 +127,7 @@ def fast_insert(
     for index, (pk, row) in enumerate(zip(ids, rows, strict=True)):
         after = {names[i]: row[i] for i in keep}
         for i in convert:
-            after[names[i]] = _json_ready(row[i])
+            after[names[i]] = json_value(row[i])
         after.update(constants)
         after[pk_name] = pk
         for name, id_lists in m2m.items():
