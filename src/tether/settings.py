@@ -4,6 +4,7 @@ Without DATABASE_URL, Tether runs on SQLite inside TETHER_DATA_DIR (a per-user
 directory by default), so `tether demo` needs nothing else installed.
 """
 
+import base64
 import secrets
 from pathlib import Path
 
@@ -29,6 +30,28 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+
+def _document_keys() -> list[str]:
+    """Keys that encrypt documents at rest, as "id:base64url(32 bytes)"; the first encrypts.
+
+    From TETHER_DOCUMENT_KEYS (comma-separated) in production; otherwise a key generated on
+    first run and kept in DATA_DIR, beside the secret key. `tether rotate_document_keys`
+    adds a key and re-encrypts every document with it.
+    """
+    if env.list("TETHER_DOCUMENT_KEYS", default=[]):
+        return env.list("TETHER_DOCUMENT_KEYS")
+    key_file = DATA_DIR / "document_keys"
+    if not key_file.exists():
+        key_file.touch(mode=0o600)
+        key = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+        key_file.write_text(f"k{secrets.token_hex(4)}:{key}\n")
+    return [line.strip() for line in key_file.read_text().splitlines() if line.strip()]
+
+
+TETHER_DOCUMENT_KEYS = _document_keys()
+TETHER_DOCUMENTS_DIR = Path(env.str("TETHER_DOCUMENTS_DIR", default=str(DATA_DIR / "documents")))
+TETHER_DOCUMENT_MAX_BYTES = env.int("TETHER_DOCUMENT_MAX_BYTES", default=25 * 1024 * 1024)
 DEBUG = env.bool("TETHER_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -49,6 +72,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "tether.core",
     "tether.registry",
+    "tether.documents",
+    "tether.portal",
 ]
 
 MIDDLEWARE = [
