@@ -50,3 +50,9 @@ def login():
         return client
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _documents_in_temp_dir(settings, tmp_path):
+    """Encrypted documents of a test go to its own folder, never the shared data dir."""
+    settings.TETHER_DOCUMENTS_DIR = tmp_path / "documents"

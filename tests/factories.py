@@ -100,3 +100,46 @@ class SubcontractingLinkFactory(factory.django.DjangoModelFactory):
 
     provider = factory.SubFactory(ProviderFactory)
     subcontractor = factory.SubFactory(ProviderFactory)
+
+
+class InformationRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "portal.InformationRequest"
+
+    provider = factory.SubFactory(ProviderFactory)
+    title = factory.Sequence(lambda n: f"Request {n}")
+    question = "Please send your current ISO 27001 certificate."
+
+
+def pdf_bytes(pages: int = 1) -> bytes:
+    """A small valid PDF."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def png_bytes(size=(64, 48)) -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (200, 220, 240)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def make_document(*, actor, attached_to, data: bytes | None = None, name: str = "report.pdf",
+                  **metadata):
+    """A document stored through the upload service, as the UI would."""
+    from tether.documents.services import document_upload
+
+    metadata = {"title": name, **metadata}
+    return document_upload(actor=actor, attached_to=attached_to, upload_name=name,
+                           data=pdf_bytes() if data is None else data, metadata=metadata)

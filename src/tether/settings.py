@@ -6,6 +6,7 @@ directory by default), so `tether demo` needs nothing else installed.
 
 import base64
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -70,6 +71,9 @@ INSTALLED_APPS = [
     "django_filters",
     "django_countries",
     "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "tether.core",
     "tether.registry",
     "tether.documents",
@@ -78,15 +82,21 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside everything else, so error pages and static files get the headers too.
+    "tether.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "tether.core.middleware.LoginRequiredMiddleware",
+    "tether.core.middleware.TwoFactorMiddleware",
+    # Last, as django-axes asks: it turns a lock-out flagged during login into its page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "tether.urls"
@@ -131,6 +141,21 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Argon2 first: new passwords and every password of a user who logs in are stored with it;
+# the others stay so that older hashes still verify (and are then upgraded).
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+# django-axes' backend first: it refuses a locked-out username + address before the password
+# is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
@@ -156,13 +181,79 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# Sessions end after SESSION_COOKIE_AGE seconds without a request (each request pushes the end
+# back), and in any case TETHER_SESSION_MAX_AGE seconds after logging in.
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
-SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env.bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", default=False)
+TETHER_SESSION_MAX_AGE = env.int("TETHER_SESSION_MAX_AGE", default=24 * 3600)
+
+# TETHER_HTTPS=true when users reach Tether over HTTPS: secure cookies, HSTS, redirect to
+# HTTPS. TETHER_PROXIES is the number of reverse proxies in front of Tether: their
+# X-Forwarded-For and X-Forwarded-Proto headers are then believed, and no one else's.
+TETHER_HTTPS = env.bool("TETHER_HTTPS", default=False)
+TETHER_PROXIES = env.int("TETHER_PROXIES", default=0)
+SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=TETHER_HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+if TETHER_PROXIES:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env.bool("TETHER_SSL_REDIRECT", default=TETHER_HTTPS)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
+SECURE_HSTS_SECONDS = env.int("TETHER_HSTS_SECONDS", default=365 * 24 * 3600 if TETHER_HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("TETHER_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.bool("TETHER_HSTS_PRELOAD", default=False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Sent by tether.core.middleware.SecurityHeadersMiddleware on every response. No inline
+# script or style anywhere: behaviour lives in tether.js, looks in tether.css.
+TETHER_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+if env.str("TETHER_CSP_REPORT_URI", default=""):
+    TETHER_CSP["report-uri"] = [env.str("TETHER_CSP_REPORT_URI")]
+TETHER_PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=()"
+)
+
+# Two-factor authentication (TOTP, django-otp): required for administrators, optional for
+# everyone else. The issuer is the name authenticator apps show beside the code.
+OTP_TOTP_ISSUER = env.str("TETHER_TOTP_ISSUER", default="Tether")
+
+# Lock-out (django-axes, in the database so that every worker and machine sees it): after
+# TETHER_LOCKOUT_FAILURES failed logins for one username from one address, that pair is
+# refused for TETHER_LOCKOUT_MINUTES. `tether axes_reset_username NAME` unlocks early.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = env.int("TETHER_LOCKOUT_FAILURES", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("TETHER_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Attempts during a lock-out do not extend it: it ends when the page says it does.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "tether.core.security.client_ip"
+AXES_LOCKOUT_CALLABLE = "tether.core.views.security.locked_out"
+AXES_SENSITIVE_PARAMETERS = ["password", "code", "otp"]
+AXES_ENABLE_ADMIN = False
+
+# Requests per client address to the login, code and password-reset forms (cache-based).
+TETHER_LOGIN_RATE = env.str("TETHER_LOGIN_RATE", default="30/min")
+
+# LocMemCache is per process: fine for one machine's rate limits; set CACHE_URL (for example
+# redis://127.0.0.1:6379/1, which needs the `redis` package) when several machines serve.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://tether")}
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=10 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -182,6 +273,12 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "tether.core.api.exceptions.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["tether.core.api.throttling.UserThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": env.str("TETHER_API_RATE", default="1000/min"),
+        "token": env.str("TETHER_TOKEN_RATE", default="10/min"),
+    },
+    "NUM_PROXIES": TETHER_PROXIES,
 }
 
 SPECTACULAR_SETTINGS = {
@@ -203,9 +300,18 @@ SPECTACULAR_SETTINGS = {
 
 COUNTRIES_FIRST = []
 
-EMAIL_BACKEND = env.str(
-    "EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
-)
+# E-mail (password reset links): EMAIL_URL such as smtp+tls://user:password@mail.example.com:587
+# sets the backend, host, port, user, password and TLS at once; without it, mails are
+# printed on the console. EMAIL_BACKEND alone still works.
+if env.str("EMAIL_URL", default=""):
+    globals().update(env.email_url("EMAIL_URL"))
+else:
+    EMAIL_BACKEND = env.str(
+        "EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
+    )
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Tether <tether@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3 * 3600)
 
 LOGGING = {
     "version": 1,

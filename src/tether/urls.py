@@ -8,5 +8,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("", include("tether.core.urls")),
     path("registry/", include("tether.registry.urls")),
+    path("documents/", include("tether.documents.urls")),
+    path("", include("tether.portal.urls")),
     path("api/", include("tether.api_urls")),
 ]

@@ -1,18 +1,22 @@
 """Writing the audit trail. Services call these inside their own transaction.
 
 No signals: a signal misses bulk writes and raw SQL, so every write path records its
-changes explicitly (bulk paths with `record_bulk`).
+changes explicitly (bulk paths with `record_bulk` or `write_entries`). Every entry is
+appended to the hash chain of `core.audit_chain`: `AuditEntry.save` chains one entry,
+`write_entries` chains a whole batch in Python and inserts it set-based.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import models, transaction
+from django.utils import timezone
 from django_countries.fields import CountryField
 
+from tether.core.audit_chain import chain_head, content_type_label, entry_digest, stored_json
 from tether.core.bulk import RowWriter
 from tether.core.models import AuditAction, AuditEntry
 
@@ -83,8 +87,11 @@ class BulkChange:
     after: dict | None
 
 
+# The content of an entry, in the order bulk writers build their rows.
 AUDIT_COLUMNS = ("actor", "actor_name", "action", "content_type", "object_id", "object_repr",
                  "before", "after", "source")
+# Added by `write_entries` when it chains the rows.
+CHAIN_COLUMNS = ("sequence", "timestamp", "previous_hash", "entry_hash")
 
 
 def record_bulk(
@@ -97,11 +104,39 @@ def record_bulk(
     """
     content_type_id = ContentType.objects.get_for_model(model, for_concrete_model=True).pk
     actor_id, actor_name = (actor.pk, actor.get_username()) if actor else (None, "system")
-    rows = [
+    return write_entries([
         (actor_id, actor_name, change.action, content_type_id, str(change.object_id),
          change.object_repr[:250], change.before, change.after, source)
         for change in changes
-    ]
-    if rows:
-        RowWriter(AuditEntry, AUDIT_COLUMNS).insert(rows, returning=False)
-    return len(rows)
+    ])
+
+
+def write_entries(rows: Sequence[Sequence]) -> int:
+    """Chain rows of AUDIT_COLUMNS values and insert them set-based; returns how many.
+
+    The hashes are computed here, in order, under the chain's append lock, so the insert
+    stays one set-based write however many rows there are.
+    """
+    if not rows:
+        return 0
+    content_type = ContentType.objects.get_for_id  # cached after the first call
+    chained = []
+    with transaction.atomic():
+        last_sequence, previous_hash = chain_head(AuditEntry)
+        now = timezone.now()
+        for sequence, row in enumerate(rows, start=last_sequence + 1):
+            (actor_id, actor_name, action, content_type_id, object_id, object_repr,
+             before, after, source) = row
+            object_id = str(object_id)  # hashed as the text the column gives back
+            entry_hash = entry_digest(
+                sequence=sequence, timestamp=now, actor_id=actor_id, actor_name=actor_name,
+                action=action, content_type=content_type_label(content_type(content_type_id)),
+                object_id=object_id, object_repr=object_repr, before=stored_json(before),
+                after=stored_json(after), source=source, previous_hash=previous_hash,
+            )
+            chained.append((actor_id, actor_name, action, content_type_id, object_id,
+                            object_repr, before, after, source, sequence, now, previous_hash,
+                            entry_hash))
+            previous_hash = entry_hash
+        RowWriter(AuditEntry, AUDIT_COLUMNS + CHAIN_COLUMNS).insert(chained, returning=False)
+    return len(chained)

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import JsonResponse
 
-PUBLIC_PREFIXES = ("/login/", "/static/", "/healthz")
+PUBLIC_PREFIXES = ("/login/", "/static/", "/healthz", "/invite/")
 
 
 class LoginRequiredMiddleware:

@@ -3,9 +3,11 @@
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models
+from django.db import models, router, transaction
 from django.urls import reverse
+from django.utils import timezone
 
+from tether.core import audit_chain
 from tether.core.querysets import RestrictedManager, RestrictedQuerySet
 from tether.core.roles import INTERNAL_ROLES, Role, role_allows
 
@@ -88,11 +90,24 @@ class AuditAction(models.TextChoices):
 
 
 class AuditEntry(models.Model):
-    """One change to the register: who, when, what, and the values before and after."""
+    """One change to the register: who, when, what, and the values before and after.
 
-    timestamp = models.DateTimeField(auto_now_add=True, db_index=True)
+    Entries are append-only and hash-chained (`core.audit_chain`): each has a gapless
+    sequence, the hash of the entry before it and its own hash over its content, so an entry
+    changed, deleted or reordered in the database shows in `tether audit verify`.
+    """
+
+    sequence = models.PositiveBigIntegerField(
+        unique=True, editable=False, help_text="Position in the audit chain: 1, 2, 3… no gaps."
+    )
+    # Set in Python when the entry is chained (not by the database), so it can be hashed
+    # before the insert; microseconds are kept on SQLite and PostgreSQL alike.
+    timestamp = models.DateTimeField(db_index=True, editable=False)
+    # No foreign key constraint and nothing done on delete: the id an entry was hashed with
+    # must stay when the account is deleted (SET_NULL would rewrite, and so break, the chain).
     actor = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        User, null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False,
+        related_name="+",
     )
     # Kept as text too, so the trail still names the person after their account is deleted.
     actor_name = models.CharField(max_length=150, blank=True)
@@ -105,6 +120,12 @@ class AuditEntry(models.Model):
     source = models.CharField(
         max_length=32, blank=True, help_text="Where the change came from: web, api, import, cli…"
     )
+    previous_hash = models.CharField(max_length=64, editable=False,
+                                     help_text="The entry hash of the entry before (SHA-256).")
+    entry_hash = models.CharField(
+        max_length=64, editable=False,
+        help_text="SHA-256 over this entry's content and the previous hash.",
+    )
 
     objects = RestrictedManager()
     permission_domain = "audit"
@@ -112,6 +133,10 @@ class AuditEntry(models.Model):
     class Meta:
         ordering = ["-timestamp", "-id"]
         indexes = [models.Index(fields=["content_type", "object_id"], name="audit_object_idx")]
+        constraints = [
+            models.CheckConstraint(name="auditentry_sequence_from_one",
+                                   condition=models.Q(sequence__gte=1)),
+        ]
         verbose_name_plural = "audit entries"
 
     def __str__(self):
@@ -119,6 +144,31 @@ class AuditEntry(models.Model):
 
     def get_absolute_url(self):
         return reverse("core:auditentry_detail", args=[self.pk])
+
+    def save(self, *args, **kwargs):
+        """Append this entry to the chain; an entry once written is never changed."""
+        if not self._state.adding:
+            raise ValueError("Audit entries are append-only; an entry is never changed.")
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        with transaction.atomic(using=using):
+            last_sequence, self.previous_hash = audit_chain.chain_head(type(self), using)
+            self.sequence = last_sequence + 1
+            # Stamped after taking the lock, so timestamps follow the chain's order.
+            self.timestamp = timezone.now()
+            # Hashed as the text the database will hand back (an int object_id becomes "1").
+            for name in ("actor_name", "object_id", "object_repr", "source"):
+                setattr(self, name, self._meta.get_field(name).to_python(getattr(self, name)))
+            self.entry_hash = audit_chain.entry_digest(
+                sequence=self.sequence, timestamp=self.timestamp, actor_id=self.actor_id,
+                actor_name=self.actor_name, action=self.action,
+                content_type=audit_chain.content_type_label(
+                    ContentType.objects.db_manager(using).get_for_id(self.content_type_id)),
+                object_id=self.object_id, object_repr=self.object_repr,
+                before=audit_chain.stored_json(self.before),
+                after=audit_chain.stored_json(self.after),
+                source=self.source, previous_hash=self.previous_hash,
+            )
+            super().save(*args, **kwargs)
 
     def changed_fields(self) -> list[tuple[str, object, object]]:
         """(field, before, after) for each value that differs."""

@@ -26,9 +26,18 @@ MENU = [
                  "registry.SubcontractingLink"),
         MenuItem("Import…", "registry:import", "registry.Provider", action="add"),
     ]),
+    ("Exchange", [
+        MenuItem("Documents", "documents:document_list", "documents.Document"),
+        MenuItem("Upload a document…", "documents:document_add", "documents.Document",
+                 action="add"),
+        MenuItem("Information requests", "portal:informationrequest_list",
+                 "portal.InformationRequest"),
+        MenuItem("Portal invitations", "portal:invitation_list", "portal.Invitation"),
+    ]),
     ("Administration", [
         MenuItem("Users", "core:user_list", "core.User"),
         MenuItem("Audit trail", "core:auditentry_list", "core.AuditEntry"),
+        MenuItem("Verify audit trail", "core:audit_verify", "core.AuditEntry"),
     ]),
 ]
 

@@ -17,11 +17,14 @@ INTERNAL_ROLES = frozenset(Role) - {Role.PROVIDER_CONTACT}
 
 # Every model names the permission domain it belongs to; a role writes the domains listed
 # here and reads everything internal. Executives and auditors only read.
+# "documents" and "requests" (what is exchanged with providers) belong to everyone who
+# works with providers.
 WRITE_DOMAINS: dict[str, frozenset[str]] = {
-    Role.ADMIN: frozenset({"registry", "risk", "security", "performance", "users"}),
-    Role.VENDOR_MANAGER: frozenset({"registry", "performance"}),
-    Role.RISK_OFFICER: frozenset({"risk"}),
-    Role.SECURITY_OFFICER: frozenset({"security"}),
+    Role.ADMIN: frozenset({"registry", "risk", "security", "performance", "users",
+                           "documents", "requests"}),
+    Role.VENDOR_MANAGER: frozenset({"registry", "performance", "documents", "requests"}),
+    Role.RISK_OFFICER: frozenset({"risk", "documents", "requests"}),
+    Role.SECURITY_OFFICER: frozenset({"security", "documents", "requests"}),
     Role.EXECUTIVE: frozenset(),
     Role.AUDITOR: frozenset(),
     Role.PROVIDER_CONTACT: frozenset(),

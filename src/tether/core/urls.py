@@ -3,6 +3,7 @@ from django.http import HttpResponse
 from django.urls import path
 
 from tether.core.views.accounts import AuditEntryViews, UserViews
+from tether.core.views.audit import AuditTrailExportView, AuditTrailVerifyView
 
 app_name = "core"
 
@@ -14,6 +15,10 @@ def healthz(request):
 urlpatterns = [
     *UserViews.urls(),
     *AuditEntryViews.urls(),
+    path("audit/verify/", AuditTrailVerifyView.as_view(viewset=AuditEntryViews),
+         name="audit_verify"),
+    path("audit/export/", AuditTrailExportView.as_view(viewset=AuditEntryViews),
+         name="audit_export"),
 ]
 
 public_urlpatterns = [

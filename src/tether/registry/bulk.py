@@ -5,9 +5,9 @@ from collections.abc import Callable, Sequence
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
-from tether.core.audit import AUDIT_COLUMNS, BulkChange, json_value, record_bulk, snapshot
+from tether.core.audit import BulkChange, json_value, record_bulk, snapshot, write_entries
 from tether.core.bulk import RowWriter, insert_link_pairs
-from tether.core.models import AuditAction, AuditEntry
+from tether.core.models import AuditAction
 
 BATCH_SIZE = 2000
 
@@ -134,6 +134,6 @@ def fast_insert(
             after[name] = sorted(id_lists[index])
         entries.append((actor_id, actor_name, AuditAction.CREATE, content_type.pk, str(pk),
                         describe(row)[:250], None, after, source))
-    RowWriter(AuditEntry, AUDIT_COLUMNS).insert(entries, returning=False)
+    write_entries(entries)
     return ids
 

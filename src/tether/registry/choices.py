@@ -96,3 +96,12 @@ class DataInvolved(models.TextChoices):
     NONE = "none", "No sensitive data"
     CONFIDENTIAL = "confidential", "Confidential data"
     PERSONAL = "personal", "Personal data"
+
+
+class Confidentiality(models.IntegerChoices):
+    """Ordered: an NDA requirement applies from a level upwards."""
+
+    PUBLIC = 0, "Public"
+    INTERNAL = 1, "Internal"
+    CONFIDENTIAL = 2, "Confidential"
+    STRICTLY_CONFIDENTIAL = 3, "Strictly confidential"

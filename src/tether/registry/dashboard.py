@@ -1,7 +1,7 @@
 """The home dashboard: the register at a glance."""
 
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 
 from tether.registry import selectors
 from tether.registry.choices import PRIMARY_AREAS, PorterArea
@@ -10,6 +10,8 @@ from tether.registry.models import Activity, Arrangement, Organisation
 
 def home(request):
     user = request.user
+    if not user.is_internal and user.provider_id:
+        return redirect("portal:home")
     if not user.can("view", Arrangement):
         raise PermissionDenied
     context = {

@@ -70,7 +70,8 @@ class ArrangementForm(TetherModelForm):
                   "arrangement_type", "overarching", "status", "start_date", "end_date",
                   "notice_period_entity_days", "notice_period_provider_days", "renewal_type",
                   "annual_cost", "currency", "governing_law_country", "is_critical",
-                  "criticality_reason", "substitutability", "data_involved", "owner", "notes"]
+                  "criticality_reason", "substitutability", "data_involved", "nda_required_from",
+                  "owner", "notes"]
         widgets = {
             "provider": SearchSelect("registry:provider_choices"),
             "overarching": SearchSelect("registry:arrangement_choices"),

@@ -14,6 +14,7 @@ from tether.registry.choices import (
     ActivityCategory,
     ArrangementStatus,
     ArrangementType,
+    Confidentiality,
     DataInvolved,
     IdentifierScheme,
     OutsourcingType,
@@ -285,7 +286,12 @@ class Arrangement(TetherModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
         related_name="owned_arrangements", limit_choices_to={"provider__isnull": True},
     )
-    notes = models.TextField(blank=True)
+    nda_required_from = models.PositiveSmallIntegerField(
+        "NDA required from", choices=Confidentiality.choices, null=True, blank=True,
+        help_text="Documents of this confidentiality or higher reach the provider only once "
+        "a signed NDA with them is on file.",
+    )
+    notes = models.TextField(blank=True, help_text="Internal; never shown to the provider.")
 
     provider_scope = "provider"
 

@@ -222,6 +222,9 @@ class ObjectDeleteView(ViewSetMixin, View):
             messages.error(request, f"{obj} is still referenced by {shown}; "
                                     "remove or reassign those first.")
             return redirect(obj.get_absolute_url())
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(obj.get_absolute_url())
         messages.success(request, f"Deleted {obj}.")
         return redirect(self.page_context()["list_url"])
 

@@ -74,8 +74,8 @@ class ArrangementSerializer(TetherModelSerializer):
                   "notice_period_entity_days", "notice_period_provider_days",
                   "notice_deadline", "renewal_type", "annual_cost", "currency",
                   "governing_law_country", "is_critical", "criticality_reason",
-                  "substitutability", "data_involved", "owner", "notes", "created",
-                  "last_updated"]
+                  "substitutability", "data_involved", "nda_required_from", "owner", "notes",
+                  "created", "last_updated"]
         read_only_fields = ["notice_deadline"]
 
 

@@ -1,0 +1,4 @@
+from tether.documents.views import DocumentViews
+
+app_name = "documents"
+urlpatterns = DocumentViews.urls()
