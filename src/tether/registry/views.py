@@ -3,6 +3,7 @@
 from django.urls import reverse
 
 from tether.core.views.generic import ObjectViewSet, Panel
+from tether.portal.panels import exchange_panels, exchange_permissions
 from tether.registry import filtersets, forms, selectors, tables
 from tether.registry import services as registry_services
 from tether.registry.models import (
@@ -96,15 +97,22 @@ class ProviderViews(ExportableViews):
     form_class = forms.ProviderForm
     services = registry_services.PROVIDER
 
+    detail_template = "registry/provider_detail.html"
+
     @classmethod
     def base_queryset(cls):
         return Provider.objects.select_related("ultimate_parent", "parent", "relationship_owner")
+
+    @classmethod
+    def detail_context(cls, request, obj):
+        return {"perms_exchange": exchange_permissions(request.user)}
 
     @classmethod
     def detail_panels(cls, request, obj):
         user = request.user
         links = selectors.subcontracting_link_list(user=user)
         return [
+            *exchange_panels(request, obj, provider_field="provider"),
             _panel("Arrangements", tables.ArrangementTable,
                    selectors.arrangement_list(user=user).filter(provider=obj),
                    _list_url("arrangement", provider=obj.pk), exclude=("provider",)),
@@ -177,10 +185,17 @@ class ArrangementViews(ExportableViews):
             "provider", "organisation", "overarching", "owner"
         )
 
+    detail_template = "registry/arrangement_detail.html"
+
+    @classmethod
+    def detail_context(cls, request, obj):
+        return {"perms_exchange": exchange_permissions(request.user)}
+
     @classmethod
     def detail_panels(cls, request, obj):
         user = request.user
         return [
+            *exchange_panels(request, obj, provider_field="arrangement"),
             _panel("Subsequent arrangements", tables.ArrangementTable,
                    selectors.arrangement_list(user=user).filter(overarching=obj)),
             _panel("Supply chain (subcontracting)", tables.SubcontractingLinkTable,

@@ -57,6 +57,11 @@ class ObjectViewSet:
         return []
 
     @classmethod
+    def detail_context(cls, request, obj) -> dict:
+        """Extra context for a custom detail template."""
+        return {}
+
+    @classmethod
     def export_url(cls) -> str | None:
         """Where the list's CSV/XLSX export is served, if the model has one."""
         return None
@@ -162,6 +167,7 @@ class ObjectDetailView(ViewSetMixin, View):
             "object": obj,
             "fields": object_fields(obj, self.viewset.detail_fields),
             "panels": self.viewset.detail_panels(request, obj),
+            **self.viewset.detail_context(request, obj),
         }
         return render(request, self.viewset.detail_template, context)
 
@@ -175,7 +181,12 @@ class ObjectEditView(ViewSetMixin, View):
     def get_form(self, instance=None):
         form_class = self.viewset.form_class
         data = self.request.POST if self.request.method == "POST" else None
-        return form_class(data=data, instance=instance, user=self.request.user)
+        # A new object can start from values in the link (?provider=12 from a provider's page).
+        initial = {} if instance or data else {
+            name: value for name, value in self.request.GET.items()
+            if name in form_class.base_fields
+        }
+        return form_class(data=data, instance=instance, initial=initial, user=self.request.user)
 
     def render_form(self, form, instance):
         context = {**self.page_context(), "form": form, "object": instance}
