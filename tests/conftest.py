@@ -1,15 +1,27 @@
 """Shared fixtures: one user per role (two provider contacts), logged-in clients."""
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
+from tests.accounts import force_login
 from tests.factories import ProviderFactory, UserFactory
 from tether.core.roles import INTERNAL_ROLES, Role
 
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
+    # Argon2 is slow on purpose; tests/core/test_accounts_security.py checks that production
+    # settings use it.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters and throttles start from zero in every test."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
@@ -42,12 +54,10 @@ def admin_user(users):
 
 @pytest.fixture
 def login():
-    """A client logged in as the given user."""
+    """A client logged in as the given user (administrators with their second factor)."""
 
     def make(user) -> Client:
-        client = Client()
-        client.force_login(user)
-        return client
+        return force_login(Client(), user)
 
     return make
 

@@ -6,6 +6,8 @@ from tether.core.views.security import TokenView
 
 urlpatterns = [
     path("registry/", include("tether.registry.api.urls")),
+    path("documents/", include("tether.documents.api.urls")),
+    path("portal/", include("tether.portal.api.urls")),
     path("auth/token/", TokenView.as_view(), name="api-token"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SwaggerView.as_view(url_name="schema"), name="swagger-ui"),

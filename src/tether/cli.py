@@ -72,8 +72,31 @@ def demo(host: str, port: int, serve_after: bool) -> None:
     admin.save()
     print(f"\n  Tether demo is ready at http://{host}:{port}/")
     print(f"  Log in as:  admin  /  {password}\n", flush=True)
+    _print_demo_two_factor(admin)
     if serve_after:
         serve(host, port, workers=None, migrate=False)
+
+
+def _print_demo_two_factor(admin) -> None:
+    """Administrators log in with a code: give the demo admin an authenticator secret to add.
+
+    Kept from one run to the next, so the phone set up last time keeps working.
+    """
+    from tether.core.twofactor import secret_for_people, totp_device_create, totp_device_of
+
+    device = totp_device_of(admin) or totp_device_create(actor=None, user=admin, source="demo")
+    print("  Then the six-digit code of an authenticator app (administrators must use one).")
+    print("  Add this key to the app (time-based, 6 digits, 30 seconds):")
+    print(f"      {secret_for_people(device.key)}")
+    print(f"  or the setup link:  {device.config_url}")
+    if sys.stdout.isatty():
+        import qrcode
+
+        print("  or scan:")
+        code = qrcode.QRCode(border=2)
+        code.add_data(device.config_url)
+        code.print_ascii(tty=True)
+    print("  Without a phone, `tether totp_code admin` prints the current code.\n", flush=True)
 
 
 def _server_arguments(parser: argparse.ArgumentParser) -> None:

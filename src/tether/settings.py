@@ -295,6 +295,10 @@ SPECTACULAR_SETTINGS = {
         "CountryEnum": "tether.registry.api.enums.COUNTRY_CODES",
         "CurrencyEnum": "tether.registry.api.enums.CURRENCY_CODES",
         "OutsourcingTypeEnum": "tether.registry.choices.OutsourcingType",
+        "ConfidentialityEnum": "tether.registry.choices.Confidentiality",
+        "RequestStatusEnum": "tether.portal.models.RequestStatus",
+        "ArrangementStatusEnum": "tether.registry.choices.ArrangementStatus",
+        "ProviderStatusEnum": "tether.registry.choices.ProviderStatus",
     },
 }
 

@@ -11,6 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from tests.accounts import force_login
 from tests.cases import CASES
 from tether.core.models import AuditEntry, User
 from tether.core.roles import INTERNAL_ROLES, Role, role_allows
@@ -19,12 +20,16 @@ from tether.registry.models import Activity, Arrangement, Organisation, Provider
 
 pytestmark = pytest.mark.django_db
 
-PUBLIC = {"login", "logout", "healthz", "api-token"}
+PUBLIC = {"login", "login_code", "logout", "healthz", "api-token", "password_reset",
+          "password_reset_done", "password_reset_confirm", "password_reset_complete"}
+# Every logged-in user's own account pages, provider contacts included.
+OWN_ACCOUNT = {"account_security", "two_factor_setup", "password_change",
+               "password_change_done"}
 # Pages that any internal user may open (no model behind them): the dashboard reads
 # arrangements; the API docs need an authenticated internal user.
 MODEL_OF_PAGE = {"home": (Arrangement, "view"), "import": (Provider, "add"),
                  "value_chain": (Activity, "view"), "value_chain_of": (Activity, "view"),
-                 "export": (Provider, "view")}
+                 "export": (Provider, "view"), "user_security": (User, "change")}
 DOCS = {"schema", "swagger-ui", "redoc", "api-root"}
 ROLES = [*sorted(INTERNAL_ROLES), "contact_a", "contact_b"]
 
@@ -50,6 +55,8 @@ def endpoints():
         actions = getattr(pattern.callback, "actions", None)
         if name in PUBLIC or name in DOCS:
             found.append((route, name, None, "public" if name in PUBLIC else "docs"))
+        elif name in OWN_ACCOUNT:
+            found.append((route, name, None, "own_account"))
         elif name in MODEL_OF_PAGE:
             found.append((route, name, *MODEL_OF_PAGE[name]))
         elif view_class and issubclass(view_class, ViewSetMixin):
@@ -98,12 +105,12 @@ def client_for(user, api=False):
         token, _ = Token.objects.get_or_create(user=user)
         client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
         return client
-    client = APIClient()
-    client.force_login(user)
-    return client
+    return force_login(APIClient(), user)
 
 
 def expected_ok(role, name, model, action) -> bool:
+    if action == "own_account":
+        return True
     if role not in INTERNAL_ROLES:
         return False
     if action == "docs":

@@ -318,14 +318,19 @@ def _documents_dir() -> Path:
 
 
 def _document_files(root: Path, exclude: Path) -> Iterator[tuple[Path, str]]:
-    """(path, member name) of every regular file below `root`, sorted; links are not followed."""
+    """(path, member name) of every regular file below `root`, sorted; links are not followed.
+
+    Hidden files are left out: they are uploads still being written (a temporary file that
+    is renamed once complete), which no row refers to yet.
+    """
     if not root.is_dir():
         return
     for directory, subdirectories, files in os.walk(root):
-        subdirectories.sort()
+        subdirectories[:] = sorted(d for d in subdirectories if not d.startswith("."))
         for name in sorted(files):
             path = Path(directory, name)
-            if path.is_symlink() or not path.is_file() or path.resolve() == exclude:
+            if (name.startswith(".") or path.is_symlink() or not path.is_file()
+                    or path.resolve() == exclude):
                 continue
             yield path, DOCUMENTS_PREFIX + path.relative_to(root).as_posix()
 

@@ -87,7 +87,8 @@ class TwoFactorMiddleware:
         if not user.is_authenticated:
             return self.get_response(request)
         started = request.session.setdefault(SESSION_STARTED_KEY, int(time.time()))
-        if settings.TETHER_SESSION_MAX_AGE and time.time() - started > settings.TETHER_SESSION_MAX_AGE:
+        max_age = settings.TETHER_SESSION_MAX_AGE
+        if max_age and time.time() - started > max_age:
             return self._end_session(request, "Your session has ended. Please log in again.")
         if not user.is_verified():
             if has_confirmed_device(user):

@@ -1,5 +1,6 @@
 """Uploading, handing out, re-keying and reminding about documents."""
 
+import copy
 import hashlib
 import secrets
 from dataclasses import dataclass
@@ -90,8 +91,9 @@ def document_upload(*, actor, attached_to: models.Model | None, upload_name: str
 
 
 def document_update(document: Document, *, actor, data: dict, source: str = "web") -> Document:
-    trial = Document(**{**{f.attname: getattr(document, f.attname)
-                           for f in Document._meta.concrete_fields}, **data})
+    trial = copy.copy(document)  # checked first, so a refused change leaves `document` as is
+    for name, value in data.items():
+        setattr(trial, name, value)
     _validate_metadata(trial)
     return object_update(document, actor=actor, data=data, source=source)
 

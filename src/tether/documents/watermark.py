@@ -77,6 +77,15 @@ LSB_MAGIC = b"TWM1"
 MAX_RECIPIENT_LENGTH = 120
 
 
+# Letters that NFKD cannot simplify, for fonts that lack them (WinAnsi Helvetica has no
+# "ł"; Pillow's bundled font covers little beyond ASCII).
+_LATIN_FALLBACKS = {
+    "ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ø": "o", "Ø": "O", "ł": "l",
+    "Ł": "L", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "þ": "th", "Þ": "Th", "ı": "i",
+    "—": "-", "–": "-",
+}  # fmt: skip
+
+
 class WatermarkError(Exception):
     """The file cannot be watermarked or read: corrupt, encrypted, too large, or not a
     PDF or image."""
@@ -139,6 +148,8 @@ def apply_watermark(data: bytes, media_type: str, mark: Mark) -> bytes | None:
     too many pixels).
     """
     media_type = (media_type or "").split(";")[0].strip().lower()
+    if not isinstance(mark, Mark):
+        raise TypeError("mark must be a Mark.")
     if media_type not in WATERMARKABLE_MEDIA_TYPES:
         return None
     if not data:
@@ -174,116 +185,23 @@ _FOOTER_STATE = "/TetherWmFooter"
 
 # Helvetica advance widths (1/1000 em) for printable ASCII, from the standard AFM; other
 # WinAnsi characters are counted as 556, the width of most letters. Only used to fit lines.
-_HELVETICA_WIDTHS = dict(
-    zip(
-        range(32, 127),
-        (
-            278,
-            278,
-            355,
-            556,
-            556,
-            889,
-            667,
-            191,
-            333,
-            333,
-            389,
-            584,
-            278,
-            333,
-            278,
-            278,
-            556,
-            556,
-            556,
-            556,
-            556,
-            556,
-            556,
-            556,
-            556,
-            556,
-            278,
-            278,
-            584,
-            584,
-            584,
-            556,
-            1015,
-            667,
-            667,
-            722,
-            722,
-            667,
-            611,
-            778,
-            722,
-            278,
-            500,
-            667,
-            556,
-            833,
-            722,
-            778,
-            667,
-            778,
-            722,
-            667,
-            611,
-            722,
-            667,
-            944,
-            667,
-            667,
-            611,
-            278,
-            278,
-            278,
-            469,
-            556,
-            333,
-            556,
-            556,
-            500,
-            556,
-            556,
-            278,
-            556,
-            556,
-            222,
-            222,
-            500,
-            222,
-            833,
-            556,
-            556,
-            556,
-            556,
-            333,
-            500,
-            278,
-            556,
-            500,
-            722,
-            500,
-            500,
-            500,
-            334,
-            260,
-            334,
-            584,
-        ),
-        strict=True,
-    )
-) | {0x97: 1000, 0x96: 556, 0x85: 1000}  # em dash, en dash, ellipsis
+# fmt: off
+_HELVETICA_WIDTHS = dict(zip(range(32, 127), (
+    278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278,
+    556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 278, 278, 584, 584, 584, 556,
+    1015, 667, 667, 722, 722, 667, 611, 778, 722, 278, 500, 667, 556, 833, 722, 778,
+    667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, 278, 278, 278, 469, 556,
+    333, 556, 556, 500, 556, 556, 278, 556, 556, 222, 222, 500, 222, 833, 556, 556,
+    556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, 334, 260, 334, 584,
+), strict=True)) | {0x97: 1000, 0x96: 556, 0x85: 1000}  # em dash, en dash, ellipsis
+# fmt: on
 
 
 def _win_ansi(text: str) -> bytes:
     """``text`` in WinAnsiEncoding, the encoding of the standard Helvetica font.
 
-    Characters it lacks lose their accents where that helps (Ł stays "?", Ż becomes "Z")
-    and are otherwise replaced by "?"; the bytes then go into a hex string, so no character
+    Characters it lacks lose their accents where that helps ("Ż" becomes "Z", "ł" "l") and
+    are otherwise replaced by "?"; the bytes then go into a hex string, so no character
     of a recipient's name can end the string or inject PDF operators.
     """
     encoded = bytearray()
@@ -299,7 +217,7 @@ def _win_ansi(text: str) -> bytes:
         try:
             encoded += base.encode("cp1252") if base else b"?"
         except UnicodeEncodeError:
-            encoded += b"?"
+            encoded += _LATIN_FALLBACKS.get(char, "?").encode("cp1252")
     return bytes(encoded)
 
 
@@ -352,7 +270,8 @@ def _pdf_overlay(box, rotation: int, mark: Mark) -> bytes:
             "q",
             f"{matrix} cm",
             f"{_LIGHT_STATE} gs 0.5 0.5 0.5 rg",
-            f"BT {_FONT_NAME} {n(diagonal_size)} Tf "
+            # Text state is reset in case the page's own content left it changed.
+            f"BT 0 Tr 0 Tc 0 Tw 100 Tz 0 Ts {_FONT_NAME} {n(diagonal_size)} Tf "
             f"{n(cos)} {n(sin)} {n(-sin)} {n(cos)} {n(diagonal_x)} {n(diagonal_y)} Tm "
             f"<{diagonal.hex()}> Tj ET",
             f"{_FOOTER_STATE} gs 1 1 1 rg",
@@ -598,13 +517,47 @@ def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     return ImageFont.load_default(size=size)
 
 
+@functools.lru_cache(maxsize=1024)
+def _has_glyph(char: str) -> bool:
+    """Whether the default font draws ``char`` rather than its "missing glyph" box."""
+    font = _font(20)
+    try:
+        missing = bytes(font.getmask("\U0010fffd"))
+    except Exception:  # a bitmap fallback font cannot even encode it
+        missing = None
+    try:
+        return char.isspace() or bytes(font.getmask(char)) != missing
+    except Exception:  # the bitmap font raises for characters outside Latin-1
+        return False
+
+
+def _drawable(text: str) -> str:
+    """``text`` with what the font cannot draw simplified ("é" to "e") or replaced by "?"."""
+    result = []
+    for char in text:
+        if _has_glyph(char):
+            result.append(char)
+            continue
+        base = "".join(
+            c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c)
+        )
+        if base and all(_has_glyph(c) for c in base):
+            result.append(base)
+        else:
+            result.append(_LATIN_FALLBACKS.get(char, "?"))
+    return "".join(result)
+
+
 def _open_image(data: bytes, formats: list[str]) -> Image.Image:
+    """Open (without decoding pixels) and refuse images too large to process safely."""
     try:
         image = Image.open(io.BytesIO(data), formats=formats)
     except Image.DecompressionBombError as error:
         raise WatermarkError("The image has too many pixels to be processed safely.") from error
     except UnidentifiedImageError as error:
-        raise WatermarkError("The file is not an image in a supported format.") from error
+        raise WatermarkError(
+            f"The file is not a valid {' or '.join(formats)} image, or it is damaged."
+        ) from error
     except Exception as error:  # Pillow's plugins signal damage with many exception types
         raise WatermarkError("The image is corrupt or not in a supported format.") from error
     width, height = image.size
@@ -661,14 +614,14 @@ def _draw_overlay(size: tuple[int, int], mark: Mark) -> Image.Image:
     overlay = Image.new("RGBA", size, (0, 0, 0, 0))
     draw = ImageDraw.Draw(overlay)
 
-    tile_text = f"{mark.copy_id} · {mark.recipient_label}"
+    tile_text = _drawable(f"{mark.copy_id} · {mark.recipient_label}")
     tile_font, tile_size = _fitted_font(
         draw, tile_text, max(10, min(64, min(width, height) // 16)), max(width * 0.6, 40)
     )
     left, top, right, bottom = draw.textbbox((0, 0), tile_text, font=tile_font)
     tile = Image.new("RGBA", (right - left + tile_size * 2, bottom - top + tile_size * 2))
     ImageDraw.Draw(tile).text(
-        (tile_size - left, tile_size - top), tile_text, font=tile_font, fill=(128, 128, 128, 64)
+        (tile_size - left, tile_size - top), tile_text, font=tile_font, fill=(128, 128, 128, 80)
     )
     tile = tile.rotate(25, expand=True, resample=Image.Resampling.BICUBIC)
     for row, y in enumerate(range(0, height, tile.height)):
@@ -679,21 +632,26 @@ def _draw_overlay(size: tuple[int, int], mark: Mark) -> Image.Image:
             else:
                 overlay.alpha_composite(tile.crop((-x, 0, tile.width, tile.height)), dest=(0, y))
 
-    text = mark.visible_text
+    text = _drawable(mark.visible_text)
     padding = max(2, width // 100)
     font, font_size = _fitted_font(
         draw, text, max(9, min(40, width // 45)), max(width - 2 * padding, 1)
     )
-    left, top, right, bottom = draw.textbbox((0, 0), text, font=font)
+    if draw.textlength(text, font=font) > width - 2 * padding:
+        # Too narrow for one line even in small type: break after the copy id.
+        text = text.replace(" for ", "\nfor ", 1)
+        widest = max(text.splitlines(), key=lambda line: draw.textlength(line, font=font))
+        font, font_size = _fitted_font(draw, widest, font_size, max(width - 2 * padding, 1))
+    left, top, right, bottom = draw.multiline_textbbox((0, 0), text, font=font)
     band = bottom - top + 2 * padding
     draw.rectangle((0, height - band, width, height), fill=(0, 0, 0, 150))
-    draw.text(
+    draw.multiline_text(
         (padding - left, height - band + padding - top), text, font=font, fill=(255, 255, 255, 240)
     )
     return overlay
 
 
-def _mark_frame(frame: Image.Image, mark: Mark, mode: str) -> Image.Image:
+def _mark_frame(frame: Image.Image, mark: Mark, mode: str, hide_payload: bool) -> Image.Image:
     if frame.mode in ("I", "I;16", "I;16B", "I;16L"):
         # 16-bit grey: scale to 8 bits, which a plain conversion would clip to white.
         frame = frame.convert("I").point(lambda value: value / 256).convert("L")
@@ -701,7 +659,7 @@ def _mark_frame(frame: Image.Image, mark: Mark, mode: str) -> Image.Image:
     marked = Image.alpha_composite(base, _draw_overlay(base.size, mark))
     if mode != "P":
         result = marked.convert(mode)
-        if mode in ("RGB", "RGBA", "L"):
+        if hide_payload:
             _embed_lsb(result, mark.copy_id)
         return result
     # GIF: back to at most 255 colours; index 255 is kept for transparency.
@@ -729,6 +687,9 @@ def _exif_with_marker(mark: Mark, source: Image.Exif | None = None) -> bytes:
 def _watermark_image(data: bytes, image_format: str, mark: Mark) -> bytes:
     image = _open_image(data, [image_format])
     frame_count = _frame_count(image)
+    # A lossy WebP stays lossy (re-encoding it losslessly would triple its size), so only
+    # lossless WebP carries the pixel payload.
+    lossless_webp = image_format == "WEBP" and _webp_is_lossless(data)
     try:
         info = dict(image.info)
         exif = image.getexif()
@@ -737,7 +698,9 @@ def _watermark_image(data: bytes, image_format: str, mark: Mark) -> bytes:
             image.seek(index)
             frame = image if frame_count > 1 else ImageOps.exif_transpose(image)
             mode = _output_mode(frame, image_format)
-            frames.append(_mark_frame(frame, mark, mode))
+            # Lossy compression would wipe out a pixel payload: only lossless output gets one.
+            hide_payload = image_format == "PNG" or lossless_webp
+            frames.append(_mark_frame(frame, mark, mode, hide_payload))
             durations.append(image.info.get("duration", info.get("duration", 100)))
     except WatermarkError:
         raise
@@ -765,8 +728,11 @@ def _watermark_image(data: bytes, image_format: str, mark: Mark) -> bytes:
         if "transparency" in frames[0].info:
             options["transparency"] = 255
     elif image_format == "WEBP":
-        # Lossless, and exact so the pixel payload under transparent areas is kept too.
-        options.update(lossless=True, exact=True, quality=50, method=2)
+        if lossless_webp:
+            # Exact, so the pixel payload under transparent areas is kept too.
+            options.update(lossless=True, exact=True, quality=50, method=2)
+        else:
+            options.update(quality=90)
         options["exif"] = _exif_with_marker(mark, exif)
     output = io.BytesIO()
     try:
@@ -774,6 +740,23 @@ def _watermark_image(data: bytes, image_format: str, mark: Mark) -> bytes:
     except (OSError, ValueError) as error:
         raise WatermarkError("The watermarked image could not be written.") from error
     return output.getvalue()
+
+
+def _webp_is_lossless(data: bytes) -> bool:
+    """Whether a WebP file's (first) image is VP8L, by walking its RIFF chunks."""
+    position, end = 12, min(len(data), 12 + int.from_bytes(data[4:8], "little"))
+    while position + 8 <= end:
+        fourcc = data[position : position + 4]
+        size = int.from_bytes(data[position + 4 : position + 8], "little")
+        if fourcc == b"VP8L":
+            return True
+        if fourcc == b"VP8 ":
+            return False
+        if fourcc == b"ANMF":
+            position += 8 + 16  # into the first frame: its header, then its image chunks
+            continue
+        position += 8 + size + (size & 1)
+    return False
 
 
 def _lsb_payload(copy_id: str) -> bytes:

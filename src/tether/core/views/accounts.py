@@ -108,6 +108,7 @@ class UserViews(ObjectViewSet):
     filterset_class = UserFilterSet
     table_class = UserTable
     form_class = UserForm
+    detail_template = "tether/user_detail.html"
     detail_fields = ["username", "first_name", "last_name", "email", "role", "provider",
                      "is_active", "last_login", "date_joined"]
     services = ModelServices(user_create, user_update, user_delete)

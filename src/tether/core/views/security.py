@@ -45,7 +45,7 @@ from tether.core.twofactor import (
 # more: the user is logged in only once the code is right).
 PENDING_LOGIN_KEY = "tether_pending_login"
 PENDING_LOGIN_SECONDS = 300
-SETUP_SECRET_KEY = "tether_totp_setup_secret"
+SETUP_SECRET_KEY = "tether_totp_setup_secret"  # noqa: S105 (a session key's name)
 
 
 def too_many_requests(request):
@@ -246,9 +246,8 @@ class UserSecurityView(View):
         action = request.POST.get("action")
         if action == "reset_two_factor":
             two_factor_remove(actor=request.user, user=person)
-            messages.success(request, f"Two-factor authentication of {person} is reset. "
-                                      "They set it up again at their next login"
-                                      f"{' (required for administrators)' if person.role == Role.ADMIN else ''}.")
+            messages.success(request, f"Two-factor authentication of {person} is reset: they "
+                                      "log in with their password and may set it up again.")
         elif action == "unlock":
             AxesProxyHandler.reset_attempts(username=person.get_username())
             messages.success(request, f"Failed logins of {person} are cleared.")

@@ -36,4 +36,5 @@ class Command(BaseCommand):
             "the documents in it cannot be read.\n"
             f"  Keep the keys ({keys}) separately from the backups: they are in "
             f"{report.key_source} (settings.TETHER_DOCUMENT_KEYS).\n"
-            "  The archive itself holds password hashes and API tokens: store it protected."))
+            "  The archive itself holds password hashes, API tokens and two-factor secrets: "
+            "store it protected."))
