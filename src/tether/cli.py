@@ -13,6 +13,7 @@ OWN_COMMANDS = {
     "import": "Import providers, arrangements, services or activities from CSV/XLSX.",
     "export": "Export the register to CSV/XLSX.",
     "generate": "Generate a synthetic portfolio at any scale (benchmarks).",
+    "audit": "Verify the audit trail's hash chain (audit verify) or export it (audit export).",
 }
 
 

@@ -9,7 +9,7 @@ The hash is computed from values exactly as the database gives them back, so the
 (before the insert) and the verifier (after any number of years and dumps) agree:
 JSON columns are hashed in their round-tripped form (PostgreSQL's jsonb reorders keys and
 keeps numbers as exact decimals; DjangoJSONEncoder turns decimals and dates into text),
-timestamps as UTC with microseconds, the content type as "app_label.model".
+timestamps in ISO 8601, UTC, with microseconds, the content type as "app_label.model".
 
 This module imports no model, so the migration that chains existing rows can use it with
 its historical models.
@@ -48,27 +48,31 @@ def _exact_number(text: str):
     return int(value) if value == value.to_integral_value() else float(text)
 
 
+# Encoders and decoder built once: json.dumps/loads with options build a new one per call.
+_stored_text = DjangoJSONEncoder(separators=(",", ":")).encode
+_canonical_text = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=True,
+                                   allow_nan=False).encode
+_parse = json.JSONDecoder(parse_float=_exact_number).decode
+
+
 def json_from_text(text: str | None):
     """A JSON column's stored text as the value the hash covers."""
-    return None if text is None else json.loads(text, parse_float=_exact_number)
+    return None if text is None else _parse(text)
 
 
 def stored_json(value):
     """A value about to be saved in a JSON column, as it will come back from the database."""
-    if value is None:
-        return None
-    return json_from_text(json.dumps(value, cls=DjangoJSONEncoder))
+    return None if value is None else _parse(_stored_text(value))
 
 
 def canonical_json(value) -> str:
     """The one JSON text of a value: sorted keys, no spaces, ASCII only."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=True,
-                      allow_nan=False)
+    return _canonical_text(value)
 
 
 def format_timestamp(value: datetime) -> str:
-    """A timestamp as hashed: UTC, microseconds, e.g. 2026-01-31T09:15:00.000000Z."""
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    """A timestamp as hashed: UTC, microseconds, e.g. 2026-01-31T09:15:00.000000+00:00."""
+    return value.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def hashed_record(*, sequence: int, timestamp: datetime, actor_id: int | None,

@@ -142,9 +142,6 @@ class AuditEntry(models.Model):
     def __str__(self):
         return f"{self.get_action_display()} {self.object_repr} by {self.actor_name or 'system'}"
 
-    def get_absolute_url(self):
-        return reverse("core:auditentry_detail", args=[self.pk])
-
     def save(self, *args, **kwargs):
         """Append this entry to the chain; an entry once written is never changed."""
         if not self._state.adding:
@@ -169,6 +166,9 @@ class AuditEntry(models.Model):
                 source=self.source, previous_hash=self.previous_hash,
             )
             super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("core:auditentry_detail", args=[self.pk])
 
     def changed_fields(self) -> list[tuple[str, object, object]]:
         """(field, before, after) for each value that differs."""

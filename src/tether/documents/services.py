@@ -20,6 +20,7 @@ from tether.documents import storage
 from tether.documents.crypto import DocumentIntegrityError, KeyRing
 from tether.documents.models import MAX_REMINDER_DAYS, Document, DocumentCopy, DocumentKind
 from tether.documents.sniff import check_upload
+from tether.documents.structure import check_readable
 
 # Metadata a provider contact may set on what they upload; the rest is the company's call.
 PROVIDER_EDITABLE = ("title", "kind", "description", "valid_from", "valid_until")
@@ -57,6 +58,7 @@ def document_upload(*, actor, attached_to: models.Model | None, upload_name: str
     database write fails.
     """
     checked = check_upload(upload_name, data, settings.TETHER_DOCUMENT_MAX_BYTES)
+    check_readable(checked.media_type, data)
     from_provider = actor is not None and not actor.is_internal
     if from_provider:
         metadata = {k: v for k, v in metadata.items() if k in PROVIDER_EDITABLE}

@@ -556,10 +556,12 @@ def _open_image(data: bytes, formats: list[str]) -> Image.Image:
         raise WatermarkError("The image has too many pixels to be processed safely.") from error
     except UnidentifiedImageError as error:
         raise WatermarkError(
-            f"The file is not a valid {' or '.join(formats)} image, or it is damaged."
+            f"The file is not a valid {formats[0]} image, or it is corrupt."
+            if len(formats) == 1
+            else "The image is corrupt or truncated, or its format is not supported."
         ) from error
     except Exception as error:  # Pillow's plugins signal damage with many exception types
-        raise WatermarkError("The image is corrupt or not in a supported format.") from error
+        raise WatermarkError("The image is corrupt or truncated.") from error
     width, height = image.size
     if width <= 0 or height <= 0:
         raise WatermarkError("The image has no pixels.")
