@@ -271,7 +271,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "tether.core.api.pagination.TetherPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "tether.core.api.schema.TetherAutoSchema",
     "EXCEPTION_HANDLER": "tether.core.api.exceptions.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["tether.core.api.throttling.UserThrottle"],
     "DEFAULT_THROTTLE_RATES": {
@@ -292,7 +292,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
-        "CountryEnum": "tether.registry.api.enums.COUNTRY_CODES",
+        "CountryEnum": "tether.registry.api.enums.country_choices",
         "CurrencyEnum": "tether.registry.api.enums.CURRENCY_CODES",
         "OutsourcingTypeEnum": "tether.registry.choices.OutsourcingType",
         "ConfidentialityEnum": "tether.registry.choices.Confidentiality",

@@ -68,7 +68,8 @@ def test_file_names_never_choose_where_a_file_is_stored(users, login, settings, 
 
 @pytest.mark.parametrize("data", [b"%PDF-1.4\n" + b"\x00" * 500, b"\xff\xd8\xff" + bytes(50),
                                   b"GIF89a" + bytes(3), b"<svg onload=alert(1)></svg>",
-                                  b"<html><script>alert(1)</script></html>", b"#!/bin/sh\nrm -rf /"])
+                                  b"<html><script>alert(1)</script></html>",
+                                  b"#!/bin/sh\nrm -rf /"])
 def test_malformed_and_dangerous_files_are_refused_without_trace(users, login, settings, data):
     response = login(users["contact_a"]).post("/portal/documents/", {
         "file": SimpleUploadedFile("file.pdf", data), "title": "t", "kind": "other"})
