@@ -11,10 +11,17 @@ Every copy carries its copy id twice over:
     (``tether:CopyId``), and invisible text (render mode 3) ``TETHER-COPY:<id>`` on every
     page, which survives metadata stripping and page extraction;
   - images: metadata (PNG tEXt ``TetherCopyId``; JPEG COM and EXIF UserComment; GIF comment;
-    WebP EXIF UserComment) and, for PNG and WebP (written lossless), a payload hidden in
-    the least significant bits of the pixels (magic, length, copy id, CRC-32), repeated at
-    several rows, which survives metadata stripping and re-saving in a lossless format.
-    JPEG is lossy and GIF is re-quantised to a palette, so they carry no pixel payload.
+    WebP EXIF UserComment) and, for PNG and lossless WebP, a payload hidden in the least
+    significant bits of the pixels (magic, length, copy id, CRC-32) from the start of
+    several rows, which survives metadata stripping, cropping top or bottom, and re-saving
+    in a lossless format (PNG, BMP, lossless WebP). JPEG and lossy WebP stay lossy (and
+    GIF is re-quantised to a palette), which would wipe out such a payload, so those
+    carry metadata and the visible mark only.
+
+Images keep their format, size and, where the format allows, their mode (grey stays grey,
+transparency stays); EXIF orientation is applied to the pixels first, so the footer is at
+the bottom as displayed; other metadata (EXIF, GPS, text chunks) is not passed on, except
+the ICC profile and resolution.
 
 Other media types (Office files, text) cannot be watermarked: `apply_watermark` returns
 None for them and the caller decides whether the recipient may have an unmarked copy.
