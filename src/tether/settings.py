@@ -86,6 +86,8 @@ MIDDLEWARE = [
     "tether.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Before anything reads the body (CSRF does): an oversized upload is refused unread.
+    "tether.core.uploads.UploadLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -257,6 +259,11 @@ CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://tether")}
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=10 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "tether.core.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 TETHER_IMPORT_MAX_BYTES = env.int("TETHER_IMPORT_MAX_BYTES", default=200 * 1024 * 1024)
 
 REST_FRAMEWORK = {
