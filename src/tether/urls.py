@@ -12,3 +12,7 @@ urlpatterns = [
     path("", include("tether.portal.urls")),
     path("api/", include("tether.api_urls")),
 ]
+
+# API clients get JSON for an address no route matches, as for any other API error.
+handler404 = "tether.core.api.exceptions.not_found"
+handler500 = "tether.core.api.exceptions.server_error"

@@ -9,7 +9,7 @@ import shutil
 import sqlite3
 import tarfile
 import uuid
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,6 +18,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -25,16 +26,18 @@ from django.core.management.sql import emit_post_migrate_signal
 from django.db import connection, models
 from django.db.migrations.loader import MigrationLoader
 from django.db.models.functions import Cast
-from django.test import Client
+from django_countries.fields import CountryField
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
 from tests.core.test_cli import run_tether
-from tests.factories import UserFactory
+from tests.factories import UserFactory, make_document, pdf_bytes
 from tether.core.audit_chain import verify_chain
-from tether.core.backup import SKIPPED_MODELS, _read_snapshot
+from tether.core.backup import SKIPPED_MODELS, _decoder, _encoder, _read_snapshot
 from tether.core.models import AuditEntry
 from tether.core.roles import Role
+from tether.documents.models import Document
+from tether.documents.services import document_plaintext
 from tether.registry.models import Organisation, Provider
 from tether.registry.services import (
     ACTIVITY,
@@ -46,7 +49,8 @@ from tether.registry.services import (
     SUBCONTRACTING_LINK,
 )
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Backup and restore run their own transactions, as they do outside tests.
+transactional = pytest.mark.django_db(transaction=True)
 
 
 def key_spec(key_id: str) -> str:
@@ -99,6 +103,8 @@ def portfolio(document_keys):
     SUBCONTRACTING_LINK.create(actor=admin, data={
         "provider": cloud, "subcontractor": datacentre, "service": hosting,
         "arrangement": arrangement, "supports_critical_function": True})
+    contract = make_document(actor=admin, attached_to=arrangement, name="contract.pdf",
+                             data=pdf_bytes(pages=2))
     contact = UserFactory(username="contact", role=Role.PROVIDER_CONTACT, provider=cloud)
     auditors = Group.objects.create(name="Auditors")
     auditors.permissions.add(*Permission.objects.filter(codename__startswith="view_")[:3])
@@ -106,14 +112,16 @@ def portfolio(document_keys):
     contact.user_permissions.add(Permission.objects.get(codename="view_provider"))
     Token.objects.create(user=admin)
     TOTPDevice.objects.create(user=admin, name="Phone", confirmed=True)
-    Client().force_login(admin)  # a session, which is not backed up
+    session = SessionStore()  # sessions are not backed up: a restore logs everyone out
+    session["signed_in_as"] = admin.pk
+    session.create()
     documents = Path(settings.TETHER_DOCUMENTS_DIR)
     for name, size in (("3f/3fa0c1.knew2025.tdoc", 70_000), ("a1/a1b2c3.kold2024.tdoc", 10),
                        ("sub/dir/ünïcode name.tdoc", 0)):
         (documents / name).parent.mkdir(parents=True, exist_ok=True)
         (documents / name).write_bytes(os.urandom(size))
     (documents / "3f" / ".upload-in-progress").write_bytes(b"half a file")
-    return {"admin": admin, "bank": bank}
+    return {"admin": admin, "bank": bank, "contract": contract}
 
 
 def stored_models():
@@ -163,6 +171,7 @@ def wipe_to_a_fresh_install():
     shutil.rmtree(settings.TETHER_DOCUMENTS_DIR)
 
 
+@transactional
 def test_restore_brings_back_every_row_and_document_file_exactly(portfolio, tmp_path):
     before, files = database_rows(), document_files()
     provider_type = ContentType.objects.get_for_model(Provider).pk
@@ -178,10 +187,13 @@ def test_restore_brings_back_every_row_and_document_file_exactly(portfolio, tmp_
     assert document_files() == files
     assert ContentType.objects.get_for_model(Provider).pk == provider_type
     assert verify_chain().intact
+    contract = Document.objects.get(pk=portfolio["contract"].pk)  # with the keys kept aside
+    assert document_plaintext(contract).startswith(b"%PDF")
     assert not Session.objects.exists()
     assert not list(tmp_path.glob(".documents.restore-*"))
 
 
+@transactional
 def test_new_rows_after_a_restore_get_fresh_ids_and_extend_the_audit_chain(portfolio, tmp_path):
     archive = back_up(tmp_path)
     last_ids = {m: m.objects.order_by("pk").last().pk for m in (Organisation, AuditEntry)}
@@ -227,6 +239,7 @@ def assert_refused_and_unchanged(archive: Path, match: str):
     assert not list(Path(settings.TETHER_DOCUMENTS_DIR).parent.glob(".documents.restore-*"))
 
 
+@transactional
 @pytest.mark.parametrize("damage", ["truncated", "flipped byte"])
 def test_restore_refuses_a_damaged_archive_and_changes_nothing(portfolio, tmp_path, damage):
     data = bytearray(back_up(tmp_path).read_bytes())
@@ -239,6 +252,7 @@ def test_restore_refuses_a_damaged_archive_and_changes_nothing(portfolio, tmp_pa
     assert_refused_and_unchanged(damaged, "damaged|incomplete")
 
 
+@transactional
 def test_restore_refuses_a_member_whose_content_does_not_match_its_checksum(portfolio,
                                                                             tmp_path):
     members = read_members(back_up(tmp_path))
@@ -248,6 +262,7 @@ def test_restore_refuses_a_member_whose_content_does_not_match_its_checksum(port
     assert_refused_and_unchanged(altered, "checksum of db/registry.provider.jsonl")
 
 
+@transactional
 @pytest.mark.parametrize("name", ["../../escaped.txt", "documents/../../escaped.txt",
                                   "/srv/escaped.txt", "documents//escaped.txt"])
 def test_restore_refuses_a_member_path_outside_the_archive(portfolio, tmp_path, name):
@@ -259,6 +274,7 @@ def test_restore_refuses_a_member_path_outside_the_archive(portfolio, tmp_path, 
     assert not (tmp_path / "escaped.txt").exists()
 
 
+@transactional
 def test_restore_refuses_a_member_that_is_a_link(portfolio, tmp_path):
     link = tarfile.TarInfo("documents/3f/passwords.tdoc")
     link.type, link.linkname = tarfile.SYMTYPE, "/etc/passwd"
@@ -267,12 +283,14 @@ def test_restore_refuses_a_member_that_is_a_link(portfolio, tmp_path):
     assert_refused_and_unchanged(hostile, "not a regular file")
 
 
+@transactional
 def test_restore_refuses_another_format_version(portfolio, tmp_path):
     future = write_archive(tmp_path / "v2.tar.gz", read_members(back_up(tmp_path)),
                            manifest_changes={"format_version": 2})
     assert_refused_and_unchanged(future, "format version 2")
 
 
+@transactional
 def test_restore_refuses_a_backup_from_a_newer_tether(portfolio, tmp_path):
     members = read_members(back_up(tmp_path))
     migrations = json.loads(members["manifest.json"])["migrations"]
@@ -282,6 +300,7 @@ def test_restore_refuses_a_backup_from_a_newer_tether(portfolio, tmp_path):
     assert_refused_and_unchanged(newer, "newer Tether")
 
 
+@transactional
 def test_restore_into_an_install_with_data_needs_force(portfolio, tmp_path):
     before, files = database_rows(), document_files()
     archive = back_up(tmp_path)
@@ -301,6 +320,7 @@ def test_restore_into_an_install_with_data_needs_force(portfolio, tmp_path):
     assert str(moved_aside) in output
 
 
+@transactional
 def test_manifest_has_versions_counts_checksums_and_key_ids_but_never_keys(portfolio,
                                                                            tmp_path,
                                                                            document_keys):
@@ -329,6 +349,7 @@ def test_manifest_has_versions_counts_checksums_and_key_ids_but_never_keys(portf
     assert "knew2025, kold2024" in errors.getvalue()
 
 
+@transactional
 def test_restore_warns_when_this_install_lacks_the_documents_keys(portfolio, tmp_path,
                                                                    settings):
     archive = back_up(tmp_path)
@@ -337,6 +358,34 @@ def test_restore_warns_when_this_install_lacks_the_documents_keys(portfolio, tmp
     assert "knew2025, kold2024" in restore(archive)
 
 
+@pytest.mark.parametrize("field, value", [
+    (models.DateTimeField(), datetime(2026, 1, 31, 9, 15, 0, 123456, tzinfo=UTC)),
+    (models.DateTimeField(), datetime(2026, 1, 31, 9, 15, tzinfo=UTC)),
+    (models.DateField(), date(1999, 12, 31)),
+    (models.TimeField(), time(23, 59, 58, 999)),
+    (models.DecimalField(max_digits=16, decimal_places=2), Decimal("-0.10")),
+    (models.DurationField(), timedelta(days=3, microseconds=7)),
+    (models.UUIDField(), uuid.UUID("12345678-1234-5678-1234-567812345678")),
+    (models.BinaryField(), b"\x00\xffbytes"),
+    (models.GenericIPAddressField(), "2001:db8::1"),
+    (CountryField(multiple=True), "DE,FR"),
+    (CountryField(), "IE"),
+])
+def test_each_column_type_comes_back_as_the_same_database_value(field, value):
+    field.set_attributes_from_name("column")
+    encode, decode = _encoder(field) or (lambda v: v), _decoder(field, connection) or (
+        lambda v: v)
+    archived = json.loads(json.dumps(encode(value)))
+    assert unwrapped(decode(archived)) == unwrapped(field.get_db_prep_save(value, connection))
+
+
+def unwrapped(parameter):
+    """A database parameter's value, out of the driver's wrapper for bytes (no equality)."""
+    parameter = getattr(parameter, "obj", parameter)
+    return bytes(parameter) if isinstance(parameter, memoryview) else parameter
+
+
+@transactional
 def test_backup_reads_every_table_in_one_read_only_snapshot():
     with _read_snapshot(connection), connection.cursor() as cursor:
         if connection.vendor == "postgresql":

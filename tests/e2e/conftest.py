@@ -9,7 +9,10 @@ import os
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
+from tests.accounts import give_authenticator
 from tests.e2e.chromium import ChromiumMissing, launch
+from tether.core.roles import Role
+from tether.core.twofactor import totp_device_of, usable_code
 
 VIEWPORT = {"width": 1400, "height": 900}
 TIMEOUT_MS = 10_000
@@ -64,14 +67,33 @@ def page(browser, live_server, transactional_db):
 
 @pytest.fixture
 def log_in():
-    """Log a user in through the login form, as a person would."""
+    """Log a user in through the login form, as a person would: with the code of their
+    authenticator app when they have one (administrators always do: they get one here)."""
 
     def submit(page, user, password=PASSWORD):
+        device = totp_device_of(user)
+        if device is None and user.role == Role.ADMIN:
+            device = give_authenticator(user)
         page.goto("/login/")
         page.fill("#id_username", user.username)
         page.fill("#id_password", password)
         with page.expect_navigation():
             page.click("button[type=submit]")
+        if device is not None:
+            assert "/login/code/" in page.url, f"no code asked of {user.username}"
+            page.fill("#id_code", usable_code(device))
+            with page.expect_navigation():
+                page.click("button[type=submit]")
         assert "/login/" not in page.url, f"login as {user.username} failed"
 
     return submit
+
+
+@pytest.fixture
+def csp_violations(page):
+    """Messages of the browser refusing something under the Content-Security-Policy."""
+    refused = []
+    page.on("console", lambda message: refused.append(message.text)
+            if "Content Security Policy" in message.text or "htmx:evalDisallowed" in message.text
+            else None)
+    return refused

@@ -24,7 +24,10 @@ WIDTH, HEIGHT = 1400, 900
 
 
 def start_tether(data_dir: Path):
-    """Migrate a fresh database, load the demo, serve it: (URL, admin password, provider, stop)."""
+    """Migrate a fresh database, load the demo, serve it: (URL, admin, password, provider, stop).
+
+    The admin has an authenticator (administrators must): the code is computed from its secret.
+    """
     os.environ["TETHER_DATA_DIR"] = str(data_dir)
     os.environ.pop("DATABASE_URL", None)  # throwaway means SQLite in data_dir, never a real DB
     os.environ["DJANGO_SETTINGS_MODULE"] = "tether.settings"
@@ -40,6 +43,7 @@ def start_tether(data_dir: Path):
 
     from tether.core.models import User
     from tether.core.roles import Role
+    from tether.core.twofactor import totp_device_create
     from tether.registry.models import Provider
 
     call_command("migrate", interactive=False, verbosity=0)
@@ -51,6 +55,7 @@ def start_tether(data_dir: Path):
     admin = User(username="admin", first_name="Demo", last_name="Administrator", role=Role.ADMIN)
     admin.set_password(password)
     admin.save()
+    totp_device_create(actor=None, user=admin, source="screenshots")
     # The provider with most arrangements makes the fullest detail page.
     provider = Provider.objects.annotate(n=Count("arrangements")).order_by("-n", "name").first()
 
@@ -67,7 +72,7 @@ def start_tether(data_dir: Path):
         server.shutdown()
         server.server_close()
 
-    return url, password, provider, stop
+    return url, admin, password, provider, stop
 
 
 def load_a_few_objects() -> None:
@@ -81,11 +86,15 @@ def load_a_few_objects() -> None:
         ArrangementFactory.create_batch(3, organisation=bank, provider=provider)
 
 
-def take_screenshots(url: str, password: str, provider, out: Path) -> list[str]:
+def take_screenshots(url: str, admin, password: str, provider, out: Path) -> list[str]:
     """Save the PNGs; returns the problems seen (error answers, script errors), if any."""
     from playwright.sync_api import sync_playwright
 
+    from tests.accounts import code_for
     from tests.e2e.chromium import launch
+    from tether.core.twofactor import totp_device_of
+
+    device = totp_device_of(admin)  # read now: no database calls inside Playwright's loop
 
     out.mkdir(parents=True, exist_ok=True)
     problems = []
@@ -98,6 +107,9 @@ def take_screenshots(url: str, password: str, provider, out: Path) -> list[str]:
         page.goto("/login/")
         page.fill("#id_username", "admin")
         page.fill("#id_password", password)
+        with page.expect_navigation():
+            page.click("button[type=submit]")
+        page.fill("#id_code", code_for(device))
         with page.expect_navigation():
             page.click("button[type=submit]")
 
@@ -141,8 +153,8 @@ def main() -> None:
     started = time.perf_counter()
     stop = None
     try:
-        url, password, provider, stop = start_tether(data_dir)
-        problems = take_screenshots(url, password, provider, args.out.resolve())
+        url, admin, password, provider, stop = start_tether(data_dir)
+        problems = take_screenshots(url, admin, password, provider, args.out.resolve())
     finally:
         if stop is not None:
             stop()

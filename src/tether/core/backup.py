@@ -75,7 +75,6 @@ _PLAIN_FIELDS = frozenset({
     models.IntegerField, models.BigIntegerField, models.SmallIntegerField,
     models.PositiveIntegerField, models.PositiveBigIntegerField,
     models.PositiveSmallIntegerField, models.BooleanField, models.FloatField,
-    models.GenericIPAddressField,
 })
 
 

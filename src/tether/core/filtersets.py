@@ -2,9 +2,45 @@
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Q
+from django_filters.utils import get_model_field
 
 from tether.core.widgets import speed_up_selects
+
+# The values a yes/no filter understands: the UI's select sends true/false/unknown; API
+# clients often send 1/0.
+YES_NO = {"true": True, "True": True, "1": True, "false": False, "False": False, "0": False}
+
+
+class YesNoSelect(forms.NullBooleanSelect):
+    """Django's yes/no/unknown select, which hands a value it does not know on to the field
+    (Django's own treats it as "unknown", so `?is_critical=yes` would filter nothing)."""
+
+    def value_from_datadict(self, data, files, name):
+        value = data.get(name)
+        if value in (None, "", "unknown"):
+            return None
+        return YES_NO.get(value, value)
+
+
+class YesNoField(forms.NullBooleanField):
+    widget = YesNoSelect
+
+    def to_python(self, value):
+        if isinstance(value, str) and value not in ("", "unknown"):
+            raise ValidationError("Enter true or false.", code="invalid")
+        return super().to_python(value)
+
+
+class IdField(forms.IntegerField):
+    """An id: a whole number (forms.DecimalField, a NumberFilter's default, takes 0.5)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)
 
 
 class SearchFilterSet(django_filters.FilterSet):
@@ -17,6 +53,13 @@ class SearchFilterSet(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Values a filter does not understand are errors (400 in the API), never ignored:
+        # a client would take the unfiltered list for the filtered one.
+        for filter_ in self.filters.values():
+            if isinstance(filter_, django_filters.BooleanFilter):
+                filter_.field_class = YesNoField
+            elif type(filter_) is django_filters.NumberFilter and self._filters_ids(filter_):
+                filter_.field_class = IdField
         for field in self.form.fields.values():
             widget = field.widget
             if isinstance(widget, forms.SelectMultiple):
@@ -31,6 +74,10 @@ class SearchFilterSet(django_filters.FilterSet):
             else:
                 widget.attrs.setdefault("class", "form-control form-control-sm")
         speed_up_selects(self.form)
+
+    def _filters_ids(self, filter_) -> bool:
+        field = get_model_field(self._meta.model, filter_.field_name)
+        return field is not None and (field.is_relation or isinstance(field, models.AutoField))
 
     def search(self, queryset, name, value):
         value = value.strip()

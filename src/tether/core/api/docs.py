@@ -2,7 +2,7 @@
 
 drf-spectacular's pages carry inline <style> and, for Swagger UI, an inline init script. The
 split Swagger view serves that script as a file of its own (`?script`), and our templates
-move the styles into tether/api-docs.css, so both pages live with the site-wide policy.
+move the styles into tether/api-docs.css, so Swagger UI lives with the site-wide policy.
 """
 
 from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerSplitView
@@ -14,3 +14,13 @@ class SwaggerView(SpectacularSwaggerSplitView):
 
 class RedocView(SpectacularRedocView):
     template_name = "tether/api/redoc.html"
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        # ReDoc draws with styled-components, which writes <style> elements at run time and
+        # stops with "error #17" when the browser refuses them; its search runs in a worker
+        # made from a blob: URL. So inline styles and blob: workers, on this page only (it
+        # shows our own schema); scripts stay 'self'. (Its footer logo from cdn.redoc.ly stays
+        # refused: nothing is fetched from outside.)
+        response.csp_extra = {"style-src": ["'unsafe-inline'"], "worker-src": ["blob:"]}
+        return response

@@ -41,14 +41,11 @@ class ValidationErrorExtension(OpenApiSerializerExtension):
     target_class = ValidationErrorSerializer
 
     def map_serializer(self, auto_schema, direction):
-        messages = build_array_type(build_basic_type(OpenApiTypes.STR))
         nested = build_object_type(additionalProperties={})
+        messages = build_array_type({"anyOf": [build_basic_type(OpenApiTypes.STR), nested]})
         schema = build_object_type(
             properties={"detail": build_basic_type(OpenApiTypes.STR)},
-            additionalProperties={"oneOf": [
-                messages, nested,
-                build_array_type({"oneOf": [build_basic_type(OpenApiTypes.STR), nested]}),
-            ]},
+            additionalProperties={"anyOf": [messages, nested]},
         )
         schema["description"] = ValidationErrorSerializer.__doc__.split("\n")[0]
         return schema
@@ -89,7 +86,8 @@ class TetherAutoSchema(AutoSchema):
             codes += ["401", "403"]
         if "{" in self.path:
             codes.append("404")
-        if has_body or self.method == "DELETE":
+        writes_model = getattr(self.view, "queryset", None) is not None
+        if writes_model and (has_body or self.method == "DELETE"):
             codes.append("409")
         if has_body:
             codes.append("415")

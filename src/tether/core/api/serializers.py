@@ -1,10 +1,50 @@
-"""Base serializer: the model's own rules (clean, constraints) checked before any service runs."""
+"""Base serializer: JSON types as the schema declares them, and the model's own rules (clean,
+constraints) checked before any service runs."""
 
 import copy
+from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django_countries.serializers import CountryFieldMixin
 from rest_framework import serializers
+
+JSON_TYPE_NAMES = {bool: "boolean", int: "integer", float: "number", str: "string",
+                   list: "array", dict: "object", type(None): "null"}
+
+
+def json_types(field) -> tuple[type, ...] | None:
+    """The JSON types the schema declares for a field's input; None where it takes several."""
+    if isinstance(field, serializers.BooleanField):
+        return (bool,)
+    if isinstance(field, serializers.MultipleChoiceField | serializers.ListField
+                  | serializers.ManyRelatedField):
+        return (list,)
+    if isinstance(field, serializers.ChoiceField):
+        kinds = {type(choice) for choice in field.choices}
+        return (int,) if kinds == {int} else (str,) if kinds == {str} else None
+    if isinstance(field, serializers.IntegerField | serializers.PrimaryKeyRelatedField):
+        return (int,)
+    if isinstance(field, serializers.FloatField):
+        return (int, float)
+    if isinstance(field, serializers.CharField | serializers.DecimalField):
+        return (str,)  # amounts as text, as the schema says: a JSON number may lose cents
+    return None
+
+
+def wrong_json_type(field, value) -> str | None:
+    """The message for a JSON value of a type the field's schema does not declare, if it is."""
+    if value is None:
+        return None  # the field's own allow_null rule answers
+    expected = json_types(field)
+    if expected is None:
+        return None
+    if isinstance(value, bool) and bool not in expected or not isinstance(value, expected):
+        return (f"Incorrect type: expected {' or '.join(JSON_TYPE_NAMES[t] for t in expected)}, "
+                f"received {JSON_TYPE_NAMES.get(type(value), type(value).__name__)}.")
+    if isinstance(field, serializers.ManyRelatedField):
+        return next(filter(None, (wrong_json_type(field.child_relation, item) for item in value)),
+                    None)
+    return None
 
 
 class TetherModelSerializer(CountryFieldMixin, serializers.ModelSerializer):
@@ -12,6 +52,21 @@ class TetherModelSerializer(CountryFieldMixin, serializers.ModelSerializer):
 
     def get_display(self, obj) -> str:
         return str(obj)
+
+    def to_internal_value(self, data):
+        # DRF converts what it can (`"description": 0` becomes "0", `"is_critical": "yes"`
+        # True, `"provider": 1.5` provider 1); JSON input must have the types the schema
+        # names. Form input is text throughout, and DRF's conversions are what it needs.
+        if isinstance(data, Mapping) and not hasattr(data, "getlist"):
+            errors = {}
+            for name, field in self.fields.items():
+                if not field.read_only and name in data:
+                    message = wrong_json_type(field, data[name])
+                    if message:
+                        errors[name] = [message]
+            if errors:
+                raise serializers.ValidationError(errors)
+        return super().to_internal_value(data)
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
