@@ -27,9 +27,6 @@ from django.db import connections, models
 from django.db.models.functions import Cast
 
 GENESIS_HASH = "0" * 64  # the previous hash of the first entry
-# Key of the PostgreSQL advisory lock that serializes appends ("TETHERAU" in ASCII): an
-# arbitrary constant no other lock in the application uses.
-CHAIN_LOCK_KEY = 0x5445544845524155
 VERIFY_CHUNK = 5000
 
 # The fields an entry's hash covers, as named in the hashed JSON object and in the export.
@@ -104,22 +101,28 @@ def content_type_label(content_type) -> str:
 # Writing
 
 
+def _lock_row(locks) -> bool:
+    return bool(list(locks.select_for_update().filter(pk=1).values_list("pk", flat=True)))
+
+
 def chain_head(model: type[models.Model] | None = None, using: str = "default"
                ) -> tuple[int, str]:
     """(sequence, hash) of the last entry, after taking the chain's append lock.
 
-    Call inside the transaction that appends: on PostgreSQL a transaction-level advisory
-    lock makes a second writer wait here until the first has committed, so both cannot read
-    the same head and fork the chain. SQLite needs no lock: Tether opens every transaction
-    with BEGIN IMMEDIATE, which already lets one writer in at a time. The unique sequence
-    is the last line of defence either way.
+    Call inside the transaction that appends: the lock row (AuditChainLock) stays locked
+    until that transaction ends, so a second writer waits here and cannot read the same head
+    and fork the chain. The unique sequence is the last line of defence.
     """
     connection = connections[using]
     if not connection.in_atomic_block:
         raise RuntimeError("Append to the audit chain inside a transaction.")
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
+    lock_model = global_apps.get_model("core", "AuditChainLock")
+    locks = lock_model._default_manager.using(using)
+    if not _lock_row(locks):
+        # After a flush the row is gone: create it (a racing writer's insert is ignored),
+        # then lock it.
+        locks.bulk_create([lock_model(pk=1)], ignore_conflicts=True)
+        _lock_row(locks)
     model = model or global_apps.get_model("core", "AuditEntry")
     last = (model._default_manager.using(using).order_by("-sequence")
             .values_list("sequence", "entry_hash").first())

@@ -83,6 +83,20 @@ class User(AbstractUser):
         return self.is_active and role_allows(self.role, action, model.permission_domain)
 
 
+class AuditChainLock(models.Model):
+    """One row, locked by whoever appends to the audit chain, so two writers cannot fork it.
+
+    A row lock (SELECT … FOR UPDATE) works the same on every database, unlike advisory locks;
+    on SQLite the IMMEDIATE transaction already admits one writer at a time.
+    """
+
+    class Meta:
+        verbose_name = "audit chain lock"
+
+    def __str__(self):
+        return "audit chain lock"
+
+
 class AuditAction(models.TextChoices):
     CREATE = "create", "Created"
     UPDATE = "update", "Updated"
