@@ -16,6 +16,7 @@ from django.apps import apps
 from django.utils import timezone
 
 from tether.core.audit_chain import canonical_json, stored_entries
+from tether.core.spreadsheet import escape_formula
 
 FORMATS = ("csv", "jsonl")
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "jsonl": "application/jsonl; charset=utf-8"}
@@ -23,17 +24,6 @@ COLUMNS = ("sequence", "id", "timestamp", "actor", "actor_name", "action", "cont
            "object_id", "object_repr", "before", "after", "source", "previous_hash",
            "entry_hash")
 FLUSH_ROWS = 1000
-
-# Characters that make a spreadsheet treat a text cell as a formula (OWASP "CSV injection").
-# The same rule as registry.transfer.cells.escape_formula, which core cannot import.
-FORMULA_START = frozenset("=+-@\t\r")
-
-
-def escape_formula(text: str) -> str:
-    """Prefix a quote to text a spreadsheet would run as a formula."""
-    if text and text.lstrip("'")[:1] in FORMULA_START:
-        return "'" + text
-    return text
 
 
 def parse_since(text: str) -> datetime:

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 import xlsxwriter
 
+from tether.core.spreadsheet import escape_formula
 from tether.registry.transfer import cells
 from tether.registry.transfer.columns import MANY, Column, Entity, entity_named
 from tether.registry.transfer.writing import BATCH, chunks
@@ -117,7 +118,7 @@ def _text_cell(column: Column, value) -> str:
     """How a column's value reads as text."""
     if column.convert is cells.countries:
         return "; ".join(value.split(",")) if value else ""
-    return cells.escape_formula(value)
+    return escape_formula(value)
 
 
 def _write_csv(spec: Entity, rows, out) -> int:
