@@ -141,8 +141,8 @@ class AuditEntryViews(ObjectViewSet):
     filterset_class = AuditEntryFilterSet
     table_class = AuditEntryTable
     detail_template = "tether/auditentry_detail.html"
-    detail_fields = ["timestamp", "actor_name", "action", "content_type", "object_id",
-                     "object_repr", "source"]
+    detail_fields = ["sequence", "timestamp", "actor_name", "action", "content_type",
+                     "object_id", "object_repr", "source", "previous_hash", "entry_hash"]
 
     @classmethod
     def base_queryset(cls):
