@@ -14,6 +14,8 @@ OWN_COMMANDS = {
     "export": "Export the register to CSV/XLSX.",
     "generate": "Generate a synthetic portfolio at any scale (benchmarks).",
     "audit": "Verify the audit trail's hash chain (audit verify) or export it (audit export).",
+    "backup": "Write the database and document files into one archive (not the keys).",
+    "restore": "Restore a backup archive into a fresh install.",
 }
 
 

@@ -23,7 +23,9 @@ from tether.core.services import object_create
 from tether.core.views.accounts import user_create, user_delete
 from tether.registry import services
 from tether.registry.bulk import fast_insert
+from tether.registry.demo import demo_load
 from tether.registry.generate import portfolio_generate
+from tether.registry.generate_files import write_arrangements_file
 from tether.registry.models import Arrangement, Provider
 
 pytestmark = pytest.mark.django_db
@@ -117,12 +119,23 @@ def test_bulk_writes_continue_the_chain_with_awkward_json(trail, actor):
     assert result.count == 11
 
 
-def test_generated_portfolio_verifies():
+def test_generated_portfolio_and_an_import_verify(tmp_path):
     portfolio_generate(providers=30, arrangements=40, subcontracting=10, organisations=1,
                        seed=1)
+    path = tmp_path / "arrangements.csv"
+    write_arrangements_file(path, 20, "csv", seed=2)
+    call_command("import_data", "arrangements", str(path), stdout=io.StringIO())
+    assert AuditEntry.objects.filter(source="import").exists()
     result = verify_chain()
     assert result.intact, result.detail
-    assert result.count == AuditEntry.objects.count() > 80
+    assert result.count == AuditEntry.objects.count() > 100
+
+
+def test_demo_data_verifies():
+    demo_load()
+    result = verify_chain()
+    assert result.intact, result.detail
+    assert result.count == AuditEntry.objects.count() > 100
 
 
 def test_entries_written_directly_are_chained_too():

@@ -90,10 +90,11 @@ def log_in():
 
 
 @pytest.fixture
-def csp_violations(page):
-    """Messages of the browser refusing something under the Content-Security-Policy."""
-    refused = []
-    page.on("console", lambda message: refused.append(message.text)
-            if "Content Security Policy" in message.text or "htmx:evalDisallowed" in message.text
-            else None)
-    return refused
+def console_errors(page):
+    """Errors the page logs: what the Content-Security-Policy refused, what htmx or a script
+    could not do."""
+    errors = []
+    page.on("console", lambda message: errors.append(message.text)
+            if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(f"script error: {error}"))
+    return errors

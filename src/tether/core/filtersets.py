@@ -1,13 +1,18 @@
 """Base FilterSet: free-text search over declared fields, shared by UI, API and exports."""
 
+import re
+
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django_filters.fields import ModelMultipleChoiceField
 from django_filters.utils import get_model_field
 
 from tether.core.widgets import speed_up_selects
+
+DIGITS = re.compile(r"[0-9]+")
 
 # The values a yes/no filter understands: the UI's select sends true/false/unknown; API
 # clients often send 1/0.
@@ -34,13 +39,42 @@ class YesNoField(forms.NullBooleanField):
         return super().to_python(value)
 
 
+def fits_database(pk) -> bool:
+    """Whether a value, if it is a whole number, fits the databases' 64-bit integers.
+
+    Django checks the range in `=` lookups, not in `IN (...)`: SQLite raises OverflowError.
+    """
+    try:
+        number = int(pk)
+    except (TypeError, ValueError):
+        return True  # not a number: Django's own check refuses it
+    return -(2**63) <= number < 2**63
+
+
+class IdsField(ModelMultipleChoiceField):
+    """Several objects by id, refusing ids too large for the database."""
+
+    def _check_values(self, value):
+        for pk in value:
+            if not fits_database(pk):
+                raise ValidationError(self.error_messages["invalid_pk_value"],
+                                      code="invalid_pk_value", params={"pk": pk})
+        return super()._check_values(value)
+
+
 class IdField(forms.IntegerField):
-    """An id: a whole number (forms.DecimalField, a NumberFilter's default, takes 0.5)."""
+    """An id: digits only (a NumberFilter's DecimalField takes 0.5, an IntegerField "5.0",
+    " 5" and "٥"), and no larger than the database's integers."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", 2**63 - 1)
         super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str) and value and not DIGITS.fullmatch(value):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
 
 
 class SearchFilterSet(django_filters.FilterSet):
@@ -60,6 +94,8 @@ class SearchFilterSet(django_filters.FilterSet):
                 filter_.field_class = YesNoField
             elif type(filter_) is django_filters.NumberFilter and self._filters_ids(filter_):
                 filter_.field_class = IdField
+            elif type(filter_) is django_filters.ModelMultipleChoiceFilter:
+                filter_.field_class = IdsField
         for field in self.form.fields.values():
             widget = field.widget
             if isinstance(widget, forms.SelectMultiple):

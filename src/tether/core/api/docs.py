@@ -5,6 +5,7 @@ split Swagger view serves that script as a file of its own (`?script`), and our 
 move the styles into tether/api-docs.css, so Swagger UI lives with the site-wide policy.
 """
 
+from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerSplitView
 
 
@@ -15,6 +16,7 @@ class SwaggerView(SpectacularSwaggerSplitView):
 class RedocView(SpectacularRedocView):
     template_name = "tether/api/redoc.html"
 
+    @extend_schema(exclude=True)  # a page, not an API operation
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
         # ReDoc draws with styled-components, which writes <style> elements at run time and

@@ -1,11 +1,14 @@
 """Pages of API lists: `limit` and `offset`, and a 400 for values that are not numbers."""
 
+import re
+
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import LimitOffsetPagination
 
 # Past this, an offset no longer fits the databases' 64-bit integers (SQLite raises
 # OverflowError, PostgreSQL "bigint out of range"); no list is that long anyway.
 MAX_OFFSET = 2**63 - 1 - 1000
+DIGITS = re.compile(r"[0-9]{1,19}")
 
 
 class TetherPagination(LimitOffsetPagination):
@@ -24,20 +27,19 @@ class TetherPagination(LimitOffsetPagination):
 
     def _number(self, request, name, default, minimum):
         value = request.query_params.get(name)
-        if value is None:
-            return default
-        try:
-            number = int(value)
-        except ValueError:
-            number = None
-        maximum = MAX_OFFSET
-        if number is None or not minimum <= number <= maximum:
-            raise ValidationError({name: [f"Enter a whole number from {minimum} to {maximum}."]})
+        if value in (None, ""):
+            return default  # empty, like an empty filter: not given
+        # Digits only: int() also reads " 5", "+5", "5_000" and "٥".
+        number = int(value) if DIGITS.fullmatch(value) else None
+        if number is None or not minimum <= number <= MAX_OFFSET:
+            raise ValidationError(
+                {name: [f"Enter a whole number from {minimum} to {MAX_OFFSET}."]})
         return number
 
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)
         for parameter in parameters:
+            parameter["allowEmptyValue"] = True
             if parameter["name"] == self.limit_query_param:
                 parameter["schema"].update(minimum=1, maximum=MAX_OFFSET)
                 parameter["description"] += f" At most {self.max_limit} are returned."

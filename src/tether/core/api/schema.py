@@ -95,6 +95,14 @@ class TetherAutoSchema(AutoSchema):
             codes.append("429")
         return codes
 
+    def _get_filter_parameters(self):
+        parameters = super()._get_filter_parameters()
+        for parameter in parameters:
+            # An empty filter value means "any" (the UI's filter forms send every field).
+            if parameter["schema"].get("type") != "array":
+                parameter["allowEmptyValue"] = True
+        return parameters
+
     def get_auth(self):
         auths = super().get_auth()
         # A view without permission classes (the token endpoint) is open to everyone.

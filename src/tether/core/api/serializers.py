@@ -2,6 +2,7 @@
 constraints) checked before any service runs."""
 
 import copy
+import re
 from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -10,6 +11,10 @@ from rest_framework import serializers
 
 JSON_TYPE_NAMES = {bool: "boolean", int: "integer", float: "number", str: "string",
                    list: "array", dict: "object", type(None): "null"}
+# What the schema's `format: date` and a decimal's pattern admit; DRF takes more ("20250101",
+# "1e3", " 5 ").
+DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+DECIMAL = re.compile(r"-?\d*(?:\.\d*)?", re.ASCII)
 
 
 def json_types(field) -> tuple[type, ...] | None:
@@ -26,13 +31,16 @@ def json_types(field) -> tuple[type, ...] | None:
         return (int,)
     if isinstance(field, serializers.FloatField):
         return (int, float)
-    if isinstance(field, serializers.CharField | serializers.DecimalField):
+    if isinstance(field, serializers.CharField | serializers.DecimalField
+                  | serializers.DateField):
         return (str,)  # amounts as text, as the schema says: a JSON number may lose cents
     return None
 
 
-def wrong_json_type(field, value) -> str | None:
-    """The message for a JSON value of a type the field's schema does not declare, if it is."""
+def json_input_error(field, value) -> str | None:
+    """What is wrong with a JSON value the field's schema does not admit, though DRF would
+    convert it (`"description": 0` to "0", `"is_critical": "yes"` to True, `"provider": 1.5`
+    to provider 1): a client must not learn that its mistakes are accepted."""
     if value is None:
         return None  # the field's own allow_null rule answers
     expected = json_types(field)
@@ -41,9 +49,17 @@ def wrong_json_type(field, value) -> str | None:
     if isinstance(value, bool) and bool not in expected or not isinstance(value, expected):
         return (f"Incorrect type: expected {' or '.join(JSON_TYPE_NAMES[t] for t in expected)}, "
                 f"received {JSON_TYPE_NAMES.get(type(value), type(value).__name__)}.")
-    if isinstance(field, serializers.ManyRelatedField):
-        return next(filter(None, (wrong_json_type(field.child_relation, item) for item in value)),
-                    None)
+    if isinstance(field, serializers.DecimalField) and not DECIMAL.fullmatch(value):
+        return "A valid number is required, written with digits and a decimal point."
+    if isinstance(field, serializers.DateField) and not DATE.fullmatch(value):
+        return "Date has wrong format. Use this format instead: YYYY-MM-DD."
+    max_length = getattr(field, "max_length", None)
+    if isinstance(value, str) and max_length is not None and len(value) > max_length:
+        # DRF trims spaces first; the schema's maxLength counts what is sent.
+        return f"Ensure this field has no more than {max_length} characters."
+    child = getattr(field, "child", None) or getattr(field, "child_relation", None)
+    if child is not None and isinstance(value, list):
+        return next(filter(None, (json_input_error(child, item) for item in value)), None)
     return None
 
 
@@ -54,14 +70,13 @@ class TetherModelSerializer(CountryFieldMixin, serializers.ModelSerializer):
         return str(obj)
 
     def to_internal_value(self, data):
-        # DRF converts what it can (`"description": 0` becomes "0", `"is_critical": "yes"`
-        # True, `"provider": 1.5` provider 1); JSON input must have the types the schema
-        # names. Form input is text throughout, and DRF's conversions are what it needs.
+        # JSON input must have the types and forms the schema names. (Form input is text
+        # throughout; DRF's conversions are what it needs.)
         if isinstance(data, Mapping) and not hasattr(data, "getlist"):
             errors = {}
             for name, field in self.fields.items():
                 if not field.read_only and name in data:
-                    message = wrong_json_type(field, data[name])
+                    message = json_input_error(field, data[name])
                     if message:
                         errors[name] = [message]
             if errors:

@@ -1,6 +1,7 @@
 """Base API viewset: restricted queryset, role check, and writes through services."""
 
 from rest_framework import viewsets
+from rest_framework.parsers import JSONParser
 
 from tether.core.api.permissions import RolePermission
 from tether.core.filtersets import SearchFilterSet
@@ -9,6 +10,9 @@ from tether.core.services import ModelServices
 
 class TetherModelViewSet(viewsets.ModelViewSet):
     permission_classes = [RolePermission]
+    # JSON only: form encoding has no null, no empty list and no number, so a form body's
+    # meaning is a guess (is `services=` no services, or one blank?). Uploads declare their own.
+    parser_classes = [JSONParser]
     services: ModelServices | None = None
     filterset_class: type[SearchFilterSet] | None = None
     ordering = ["pk"]
