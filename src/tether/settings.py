@@ -247,7 +247,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_CLIENT_IP_CALLABLE = "tether.core.security.client_ip"
 AXES_LOCKOUT_CALLABLE = "tether.core.views.security.locked_out"
-AXES_SENSITIVE_PARAMETERS = ["password", "code", "otp"]
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code", "otp"]  # masked in logs
 AXES_ENABLE_ADMIN = False
 
 # Requests per client address to the login, code and password-reset forms (cache-based).

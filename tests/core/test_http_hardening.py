@@ -239,3 +239,6 @@ def test_client_address_comes_from_trusted_proxies_only(settings, rf):
     assert client_ip(request) == "10.0.0.1"  # no proxy configured: the header is anyone's
     settings.TETHER_PROXIES = 1
     assert client_ip(request) == "198.51.100.7"  # what our one proxy saw, not what was sent
+    assert client_ip(rf.get("/", REMOTE_ADDR="")) is None  # stored as NULL, never as text
+    garbled = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="not-an-address")
+    assert client_ip(garbled) == "10.0.0.1"

@@ -1,5 +1,6 @@
 """Who is asking, and how often: client addresses, rate limits and the security headers."""
 
+import ipaddress
 import time
 
 from django.conf import settings
@@ -8,7 +9,7 @@ from django.core.cache import cache
 RATE_PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
-def client_ip(request) -> str:
+def client_ip(request) -> str | None:
     """The client's address: REMOTE_ADDR, or what the trusted proxies put in X-Forwarded-For.
 
     Only the last TETHER_PROXIES entries of X-Forwarded-For were written by our own proxies;
@@ -19,9 +20,19 @@ def client_ip(request) -> str:
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
     if proxies and forwarded:
         hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-        if len(hops) >= proxies:
+        if len(hops) >= proxies and _is_ip(hops[-proxies]):
             return hops[-proxies]
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    # None when there is no address at all (a request built in code): django-axes stores the
+    # address in an IP column, which takes NULL but no placeholder text.
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def _is_ip(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
 
 
 def parse_rate(rate: str) -> tuple[int, int]:
@@ -38,7 +49,7 @@ def rate_limit_exceeded(request, scope: str, rate: str | None = None) -> bool:
     """
     allowed, period = parse_rate(rate or settings.TETHER_LOGIN_RATE)
     window = int(time.time() // period)
-    key = f"tether:rate:{scope}:{client_ip(request)}:{window}"
+    key = f"tether:rate:{scope}:{client_ip(request) or 'unknown'}:{window}"
     if cache.add(key, 1, timeout=period + 1):
         return allowed < 1
     try:

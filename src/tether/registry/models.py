@@ -353,6 +353,9 @@ class Arrangement(TetherModel):
                 )
         if self.renewal_type == RenewalType.OPEN_ENDED and self.end_date is not None:
             errors["end_date"] = "An open-ended arrangement has no end date."
+        notice_error = notice_period_error(self.end_date, self.notice_period_entity_days)
+        if notice_error:
+            errors["notice_period_entity_days"] = notice_error
         if errors:
             raise ValidationError(errors)
 
@@ -361,6 +364,17 @@ def compute_notice_deadline(end_date, notice_days):
     if end_date is None or notice_days is None:
         return None
     return end_date - timedelta(days=notice_days)
+
+
+def notice_period_error(end_date, notice_days) -> str | None:
+    """Why the notice deadline cannot be computed, if it cannot (it would fall before year 1)."""
+    try:
+        compute_notice_deadline(end_date, notice_days)
+    except OverflowError:
+        return "This notice period is longer than the time since the year 1: check the days."
+    except TypeError:
+        pass  # not a date or not a number: the field's own check says so
+    return None
 
 
 class SubcontractingLink(TetherModel):

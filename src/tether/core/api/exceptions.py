@@ -1,13 +1,15 @@
-"""API errors as JSON with a clear message; database rule violations become 400s, not 500s."""
+"""API errors as JSON objects with a clear message; database rule violations become 4xx, not
+500s; and JSON for API addresses no route matches."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError
+from django.db import DataError, IntegrityError
 from django.db.models import ProtectedError
 from django.http import JsonResponse
 from django.views import defaults
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 
@@ -26,7 +28,19 @@ def exception_handler(exc, context):
             {"detail": "The change conflicts with existing data (a duplicate or a broken link)."},
             status=status.HTTP_409_CONFLICT,
         )
-    return drf_exception_handler(exc, context)
+    elif isinstance(exc, DataError):
+        # Validation should have caught it; if not, it is still the input's fault.
+        return Response(
+            {"detail": "A value cannot be stored: too long, too large, or with a character "
+                       "the database refuses."},
+            status=status.HTTP_400_BAD_REQUEST,
+        )
+    response = drf_exception_handler(exc, context)
+    if response is not None and isinstance(response.data, list):
+        # `raise ValidationError("...")` outside a serializer answers a bare list; every error
+        # body is an object (see core.api.schema).
+        response.data = {api_settings.NON_FIELD_ERRORS_KEY: response.data}
+    return response
 
 
 def not_found(request, exception):

@@ -13,6 +13,7 @@ from tether.documents import filtersets, services
 from tether.documents.api.serializers import DocumentSerializer, DocumentUploadSerializer
 from tether.documents.forms import METADATA_FIELDS, read_upload
 from tether.documents.models import Document
+from tether.documents.sniff import ALLOWED_MEDIA_TYPES
 from tether.documents.views import copy_response
 
 
@@ -59,7 +60,8 @@ class DocumentViewSet(TetherModelViewSet):
     @extend_schema(
         description="A numbered copy of the file for the caller; PDFs and images are "
         "watermarked with the copy id (response header X-Tether-Copy).",
-        responses={200: OpenApiResponse(OpenApiTypes.BINARY, description="The file.")},
+        responses={(200, *ALLOWED_MEDIA_TYPES): OpenApiResponse(
+            OpenApiTypes.BINARY, description="The file, in its own media type.")},
     )
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):

@@ -3,7 +3,12 @@
 from collections import defaultdict
 
 from tether.registry.choices import ArrangementType, RenewalType
-from tether.registry.models import Arrangement, SubcontractingLink, compute_notice_deadline
+from tether.registry.models import (
+    Arrangement,
+    SubcontractingLink,
+    compute_notice_deadline,
+    notice_period_error,
+)
 from tether.registry.transfer.base import EntityImporter, Row
 from tether.registry.transfer.columns import ENTITIES
 from tether.registry.transfer.entities import (
@@ -88,6 +93,9 @@ class ArrangementImporter(EntityImporter):
             errors.append(("end_date", "An open-ended arrangement has no end date."))
         if end is not None and start is not None and end < start:
             errors.append(("end_date", "The end date is before the start date."))
+        notice_error = notice_period_error(end, values.get("notice_period_entity_days"))
+        if notice_error:
+            errors.append(("notice_period_entity_days", notice_error))
         return errors
 
     def accept(self, row):
