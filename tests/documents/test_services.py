@@ -205,3 +205,16 @@ def test_signed_on_is_only_for_agreements(users, provider_a):
     assert not Document.objects.exists()
     assert not any(storage.documents_dir().rglob("*.tdoc")) if storage.documents_dir().exists() \
         else True
+
+
+def test_any_register_object_shows_its_documents_and_offers_to_attach(login, users):
+    from tests.factories import ServiceFactory
+
+    service = ServiceFactory(name="Payroll")
+    make_document(actor=users[Role.VENDOR_MANAGER], attached_to=service, title="Payroll SLA")
+    manager_page = login(users[Role.VENDOR_MANAGER]).get(service.get_absolute_url())
+    body = manager_page.content.decode()
+    assert "Payroll SLA" in body
+    assert f"attach=registry.service:{service.pk}" in body
+    executive_page = login(users[Role.EXECUTIVE]).get(service.get_absolute_url()).content
+    assert b"Payroll SLA" in executive_page and b"Attach a document" not in executive_page

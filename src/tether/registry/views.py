@@ -3,6 +3,7 @@
 from django.urls import reverse
 
 from tether.core.views.generic import ObjectViewSet, Panel
+from tether.documents.panels import DocumentsAttachable
 from tether.portal.panels import exchange_panels, exchange_permissions
 from tether.registry import filtersets, forms, selectors, tables
 from tether.registry import services as registry_services
@@ -39,7 +40,7 @@ def _panel(title, table_class, queryset, more_url="", exclude=()):
     return Panel(title, table, more_url)
 
 
-class OrganisationViews(ExportableViews):
+class OrganisationViews(DocumentsAttachable, ExportableViews):
     export_entity = "organisations"
     model = Organisation
     url_prefix = "organisations/"
@@ -61,7 +62,7 @@ class OrganisationViews(ExportableViews):
         ]
 
 
-class ActivityViews(ExportableViews):
+class ActivityViews(DocumentsAttachable, ExportableViews):
     export_entity = "activities"
     model = Activity
     url_prefix = "activities/"
@@ -148,7 +149,7 @@ class ProviderIdentifierViews(ObjectViewSet):
         return ProviderIdentifier.objects.select_related("provider")
 
 
-class ServiceViews(ExportableViews):
+class ServiceViews(DocumentsAttachable, ExportableViews):
     export_entity = "services"
     model = Service
     url_prefix = "services/"
@@ -206,7 +207,7 @@ class ArrangementViews(ExportableViews):
         ]
 
 
-class SubcontractingLinkViews(ExportableViews):
+class SubcontractingLinkViews(DocumentsAttachable, ExportableViews):
     export_entity = "subcontracting"
     model = SubcontractingLink
     url_prefix = "subcontracting/"

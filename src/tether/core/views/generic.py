@@ -57,6 +57,11 @@ class ObjectViewSet:
         return []
 
     @classmethod
+    def extra_panels(cls, request, obj) -> list[Panel]:
+        """Panels a mixin adds after the model's own (documents, say)."""
+        return []
+
+    @classmethod
     def detail_context(cls, request, obj) -> dict:
         """Extra context for a custom detail template."""
         return {}
@@ -166,7 +171,8 @@ class ObjectDetailView(ViewSetMixin, View):
             },
             "object": obj,
             "fields": object_fields(obj, self.viewset.detail_fields),
-            "panels": self.viewset.detail_panels(request, obj),
+            "panels": [*self.viewset.detail_panels(request, obj),
+                       *self.viewset.extra_panels(request, obj)],
             **self.viewset.detail_context(request, obj),
         }
         return render(request, self.viewset.detail_template, context)
