@@ -54,5 +54,6 @@ def test_dashboard_page_shows_the_figures(users, login):
     assert 'data-stat="arrangements">1<' in page
 
 
-def test_dashboard_is_closed_to_provider_contacts(users, login):
-    assert login(users["contact_a"]).get("/").status_code == 403
+def test_dashboard_sends_provider_contacts_to_their_portal(users, login):
+    response = login(users["contact_a"]).get("/")
+    assert response.status_code == 302 and response["Location"] == "/portal/"
