@@ -8,6 +8,8 @@ UV_VERSION := 0.13.9
 HOST ?= 127.0.0.1
 PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/tether
+# The PostgreSQL run is the production-like one: its rate limits count in Redis.
+TEST_CACHE_URL ?= redis://127.0.0.1:6379/15
 TEST_DATA_DIR := $(CURDIR)/.data/test
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -36,7 +38,8 @@ test-sqlite: test-deps
 	TETHER_DATA_DIR=$(TEST_DATA_DIR) $(VENV)/bin/pytest
 
 test-postgres: test-deps
-	DATABASE_URL=$(TEST_DATABASE_URL) TETHER_DATA_DIR=$(TEST_DATA_DIR) $(VENV)/bin/pytest
+	DATABASE_URL=$(TEST_DATABASE_URL) CACHE_URL=$(TEST_CACHE_URL) TETHER_DATA_DIR=$(TEST_DATA_DIR) \
+		$(VENV)/bin/pytest
 
 test: lint test-sqlite test-postgres
 

@@ -410,3 +410,17 @@ def test_two_factor_reset_command_for_a_locked_out_last_admin():
     assert totp_device_of(admin) is None
     entry = AuditEntry.objects.filter(object_id=str(admin.pk)).latest("sequence")
     assert (entry.actor_name, entry.source, entry.after) == ("system", "cli", {"two_factor": "off"})
+
+
+def test_changing_the_second_factor_revokes_api_tokens(users):
+    from rest_framework.authtoken.models import Token
+
+    from tether.core.twofactor import totp_device_create, two_factor_remove
+
+    user = users[Role.VENDOR_MANAGER]
+    Token.objects.create(user=user)
+    totp_device_create(actor=user, user=user)
+    assert not Token.objects.filter(user=user).exists()
+    Token.objects.create(user=user)
+    two_factor_remove(actor=user, user=user)
+    assert not Token.objects.filter(user=user).exists()

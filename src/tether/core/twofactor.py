@@ -18,6 +18,7 @@ from django_otp import user_has_device
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
+from rest_framework.authtoken.models import Token
 
 from tether.core.audit import BulkChange, record_bulk
 from tether.core.models import AuditAction, User
@@ -59,6 +60,8 @@ def qr_code_data_uri(text: str) -> str:
 
 
 def _record(*, actor, user, before: str, after: str, source: str) -> None:
+    # An API token issued under the old second factor (or none) must not outlive the change.
+    Token.objects.filter(user=user).delete()
     record_bulk(actor=actor, model=User, source=source, changes=[BulkChange(
         object_id=user.pk, object_repr=str(user), action=AuditAction.UPDATE,
         before={"two_factor": before}, after={"two_factor": after},
