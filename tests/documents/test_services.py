@@ -218,3 +218,12 @@ def test_any_register_object_shows_its_documents_and_offers_to_attach(login, use
     assert f"attach=registry.service:{service.pk}" in body
     executive_page = login(users[Role.EXECUTIVE]).get(service.get_absolute_url()).content
     assert b"Payroll SLA" in executive_page and b"Attach a document" not in executive_page
+
+
+def test_a_new_key_can_be_printed_for_the_environment(db):
+    from tether.documents.crypto import KeyRing
+
+    out = io.StringIO()
+    call_command("rotate_document_keys", "--print-new-key", stdout=out)
+    spec = out.getvalue().strip()
+    assert KeyRing([spec]).active_key_id == spec.split(":")[0]

@@ -16,8 +16,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--new-key", action="store_true",
                             help="Generate a new key and make it the active one.")
+        parser.add_argument("--print-new-key", action="store_true",
+                            help="Only print a newly generated key, for TETHER_DOCUMENT_KEYS.")
 
-    def handle(self, *args, new_key: bool, **options):
+    def handle(self, *args, new_key: bool, print_new_key: bool, **options):
+        if print_new_key:
+            self.stdout.write(generate_key_spec())
+            return
         keys = list(settings.TETHER_DOCUMENT_KEYS)
         if new_key:
             spec = generate_key_spec()
