@@ -73,11 +73,31 @@ def demo(host: str, port: int, serve_after: bool) -> None:
                      role=Role.ADMIN, is_staff=True, is_superuser=True)
     admin.set_password(password)
     admin.save()
+    people = _demo_people_with_password(password)
     print(f"\n  Tether demo is ready at http://{host}:{port}/")
     print(f"  Log in as:  admin  /  {password}\n", flush=True)
     _print_demo_two_factor(admin)
+    if people:
+        print("  The demo's other people share that password (no authenticator needed):")
+        for person in people:
+            print(f"      {person.username:<16} {person.get_role_display()}")
+        print(flush=True)
     if serve_after:
         serve(host, port, workers=None, migrate=False)
+
+
+def _demo_people_with_password(password: str) -> list:
+    """The demo's vendor manager and provider contact get the admin's password too, to try
+    the app without an authenticator and to see the provider portal from the inside."""
+    from tether.core.models import User
+    from tether.registry.demo_data import PROVIDER_CONTACT, USERS
+
+    people = list(User.objects.filter(username__in=[USERS[0][0], PROVIDER_CONTACT[0]])
+                  .order_by("role"))
+    for person in people:
+        person.set_password(password)
+        person.save(update_fields=["password"])
+    return people
 
 
 def _print_demo_two_factor(admin) -> None:

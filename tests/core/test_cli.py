@@ -38,7 +38,12 @@ def test_demo_sets_up_data_and_prints_a_working_login(tmp_path):
     assert "http://127.0.0.1:8123/" in result.stdout
     assert "admin  /  demo-password-123" in result.stdout
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+    assert "lena.contact" in result.stdout and "vera.manager" in result.stdout
     database = sqlite3.connect(tmp_path / "tether.sqlite3")
+    hashes = dict(database.execute(
+        "SELECT username, password FROM core_user WHERE username IN "
+        "('admin', 'lena.contact', 'vera.manager')").fetchall())
+    assert len(hashes) == 3 and not any(h.startswith("!") for h in hashes.values())
     providers = database.execute("SELECT COUNT(*) FROM registry_provider").fetchone()[0]
     assert providers >= 250
     # Running it again keeps the data and does not duplicate it.
@@ -84,7 +89,7 @@ def test_serve_answers_with_pages_and_local_static_files(tmp_path):
                 with urllib.request.urlopen(f"{base}/healthz", timeout=2) as response:
                     assert response.read() == b"ok"
                     break
-            except (urllib.error.URLError, ConnectionError):
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
                 assert time.monotonic() < deadline, "tether serve did not answer within 60 s"
                 time.sleep(0.5)
         with urllib.request.urlopen(f"{base}/login/", timeout=5) as response:
