@@ -56,6 +56,9 @@ def start_tether(data_dir: Path):
     admin.set_password(password)
     admin.save()
     totp_device_create(actor=None, user=admin, source="screenshots")
+    for contact in User.objects.filter(role=Role.PROVIDER_CONTACT)[:1]:
+        contact.set_password(password)  # the portal, photographed from the inside
+        contact.save()
     # The provider with most arrangements makes the fullest detail page.
     provider = Provider.objects.annotate(n=Count("arrangements")).order_by("-n", "name").first()
 
@@ -94,7 +97,15 @@ def take_screenshots(url: str, admin, password: str, provider, out: Path) -> lis
     from tests.e2e.chromium import launch
     from tether.core.twofactor import totp_device_of
 
-    device = totp_device_of(admin)  # read now: no database calls inside Playwright's loop
+    from tether.core.models import User
+    from tether.portal.models import InformationRequest
+
+    # Read now: no database calls inside Playwright's loop.
+    device = totp_device_of(admin)
+    contact = User.objects.filter(role="provider_contact").exclude(
+        password__startswith="!").first()
+    open_request = InformationRequest.objects.filter(
+        provider_id=contact.provider_id, status="open").first() if contact else None
 
     out.mkdir(parents=True, exist_ok=True)
     problems = []
@@ -135,6 +146,19 @@ def take_screenshots(url: str, admin, password: str, provider, out: Path) -> lis
         shoot("provider-list", "/registry/providers/", full_page=False)  # 50 rows: first screen
         shoot("provider-detail", provider.get_absolute_url())
         shoot("arrangement-form", "/registry/arrangements/add/", prepare=choose_provider)
+        shoot("audit-verify", "/audit/verify/", full_page=False)
+        if contact is not None:
+            page = browser.new_context(base_url=url, viewport={"width": WIDTH, "height": HEIGHT}
+                                       ).new_page()
+            page.goto("/login/")
+            page.fill("#id_username", contact.username)
+            page.fill("#id_password", password)
+            with page.expect_navigation():
+                page.click("button[type=submit]")
+            shoot("portal-home", "/portal/")
+            if open_request is not None:
+                shoot("portal-request", f"/portal/requests/{open_request.pk}/")
+            shoot("portal-documents", "/portal/documents/")
         browser.close()
     return problems
 

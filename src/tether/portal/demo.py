@@ -17,7 +17,7 @@ from tether.documents.models import Document
 from tether.documents.services import document_upload
 from tether.portal.models import InformationRequest
 from tether.portal.services import request_answer, request_create
-from tether.registry.choices import Confidentiality
+from tether.registry.choices import ArrangementStatus, Confidentiality
 from tether.registry.demo_data import PROVIDER_CONTACT
 
 REQUESTS = [
@@ -53,7 +53,8 @@ def exchange_demo_load() -> dict[str, int]:
     if contact is None or manager is None or InformationRequest.objects.exists():
         return {}
     provider, today = contact.provider, timezone.localdate()
-    arrangement = provider.arrangements.order_by("-is_critical", "reference").first()
+    arrangement = (provider.arrangements.filter(status=ArrangementStatus.ACTIVE)
+                   .order_by("-is_critical", "reference").first())
     requests = [
         request_create(actor=manager, source="demo", data={
             "provider": provider, "arrangement": arrangement, "title": title,
