@@ -95,9 +95,8 @@ def take_screenshots(url: str, admin, password: str, provider, out: Path) -> lis
 
     from tests.accounts import code_for
     from tests.e2e.chromium import launch
-    from tether.core.twofactor import totp_device_of
-
     from tether.core.models import User
+    from tether.core.twofactor import totp_device_of
     from tether.portal.models import InformationRequest
 
     # Read now: no database calls inside Playwright's loop.
