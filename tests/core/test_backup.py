@@ -163,11 +163,18 @@ def restore(archive: Path, **options) -> str:
 
 def wipe_to_a_fresh_install():
     """What `tether migrate` gives: no data, and content types with ids of their own."""
+    backed_up = set(ContentType.objects.values_list("pk", flat=True))
     call_command("flush", interactive=False, verbosity=0)
-    Permission.objects.all().delete()
-    ContentType.objects.all().delete()  # recreated below with new ids, as on another install
-    ContentType.objects.clear_cache()
-    emit_post_migrate_signal(verbosity=0, interactive=False, db=connection.alias)
+    # Content types recreated with ids of their own, as on another install. flush resets the
+    # sequences on PostgreSQL, so the new ids could land where the old ones were: recreate
+    # until they differ.
+    for _ in range(3):
+        Permission.objects.all().delete()
+        ContentType.objects.all().delete()
+        ContentType.objects.clear_cache()
+        emit_post_migrate_signal(verbosity=0, interactive=False, db=connection.alias)
+        if ContentType.objects.get_for_model(Provider).pk not in backed_up:
+            break
     Group.objects.create(name="Seeded by a data migration")  # not data the restore refuses
     shutil.rmtree(settings.TETHER_DOCUMENTS_DIR)
 
