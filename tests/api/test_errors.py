@@ -122,6 +122,17 @@ def test_form_encoded_bodies_are_415(api):
     assert "detail" in response.json()
 
 
+def test_document_changes_are_json_only_uploads_multipart(api, users):
+    document = factories.make_document(actor=users[Role.VENDOR_MANAGER],
+                                       attached_to=factories.ArrangementFactory())
+    # Was: a garbled multipart body read as "no change", 200.
+    response = api.patch(f"/api/documents/documents/{document.pk}/", {"title": "X"},
+                         format="multipart")
+    assert response.status_code == 415
+    response = api.post("/api/documents/documents/", {"title": "X"}, format="json")
+    assert response.status_code == 415
+
+
 def test_the_schema_declares_the_error_answers():
     paths = SchemaGenerator().get_schema(request=None, public=True)["paths"]
     detail = paths["/api/registry/providers/{id}/"]

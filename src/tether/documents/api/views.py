@@ -5,7 +5,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from tether.core.api.viewsets import TetherModelViewSet
@@ -21,8 +21,16 @@ class DocumentViewSet(TetherModelViewSet):
     queryset = Document.objects.all()
     serializer_class = DocumentSerializer
     filterset_class = filtersets.DocumentFilterSet
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
     services = None  # create, update and delete call the document services directly
+
+    def get_parsers(self):
+        # A new document comes with its file, as multipart; changes to what it says about the
+        # file are JSON, as everywhere in the API (an empty or garbled form would read as "no
+        # change").
+        request = getattr(self, "request", None)
+        if request is not None and request.method == "POST":
+            return [MultiPartParser()]
+        return [JSONParser()]
 
     def base_queryset(self):
         return Document.objects.select_related("provider", "arrangement")
