@@ -5,11 +5,11 @@ import re
 import pytest
 from django.core import mail
 from playwright.sync_api import expect
-from tether.documents.watermark import read_watermark
 
 from tests.factories import InformationRequestFactory, make_document, pdf_bytes
 from tether.core.roles import Role
 from tether.documents.models import Document, DocumentCopy
+from tether.documents.watermark import read_watermark
 from tether.portal.models import InformationRequest
 
 pytestmark = pytest.mark.e2e
