@@ -29,17 +29,22 @@ from tether.registry.models import Arrangement, Provider, SubcontractingLink  # 
 REPEATS = int(os.environ.get("BENCH_REPEATS", "30"))
 
 
-def timed(client, url, **headers) -> tuple[list[float], int, int]:
-    """Server-side times of REPEATS requests, after one warm-up (templates, URL resolver)."""
-    client.get(url, **headers)
-    durations, queries, status = [], 0, 0
+def timed(client, url, **headers) -> tuple[list[float], list[float], int, int]:
+    """Server-side wall and CPU times (ms) of REPEATS requests, after one warm-up.
+
+    The CPU time is this process's: on SQLite it includes the database's work, on PostgreSQL
+    not. It holds still when other work shares the machine; the wall time does not.
+    """
+    client.get(url, **headers)  # templates, URL resolver
+    durations, cpu_times, queries, status = [], [], 0, 0
     for _ in range(REPEATS):
         with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             response = client.get(url, **headers)
             durations.append((time.perf_counter() - started) * 1000)
+            cpu_times.append((time.process_time() - cpu_started) * 1000)
         queries, status = len(captured), response.status_code
-    return durations, queries, status
+    return durations, cpu_times, queries, status
 
 
 def p95(values: list[float]) -> float:
@@ -84,10 +89,11 @@ def main() -> None:
     ]
     results = []
     for kind, label, client, url in pages:
-        durations, queries, status = timed(client, url)
+        durations, cpu_times, queries, status = timed(client, url)
         results.append({
             "kind": kind, "page": label, "url": url, "status": status, "queries": queries,
             "p50_ms": round(statistics.median(durations), 1), "p95_ms": round(p95(durations), 1),
+            "cpu_p50_ms": round(statistics.median(cpu_times), 1),
         })
     json.dump(results, sys.stdout)
 

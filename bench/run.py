@@ -8,7 +8,7 @@ the command's own CPU time, which on PostgreSQL leaves out the server's):
   - bulk generation rate (rows/s);
   - import of 100,000 arrangement rows from CSV and from XLSX: time, rows/s, peak memory;
   - re-import of the same CSV (every row an update);
-  - list, detail and API pages: server-side p50/p95 and SQL queries per request.
+  - list, detail and API pages: server-side p50/p95, CPU p50 and SQL queries per request.
 """
 
 import argparse
@@ -66,6 +66,16 @@ def write_phase(result: dict) -> str:
     return lines[-1] if lines else ""
 
 
+def generator_total(result: dict) -> str:
+    """The generator's own line: every row it wrote (audit entries and links too) until commit."""
+    for line in result["stdout"].splitlines():
+        if line.startswith("until commit"):
+            _, rows, seconds, _, rate = line.split()[2:]
+            return (f"{rows} rows in all (register objects, their audit entries, links) until "
+                    f"commit in {seconds} s: {rate} rows/s")
+    return ""
+
+
 def change_every_row(source: Path, target: Path) -> int:
     """Copy an arrangements CSV with a new annual cost and note on every row."""
     import csv
@@ -110,7 +120,8 @@ def main() -> None:
         print(f"generate {args.providers:,} providers, {args.arrangements:,} arrangements, "
               f"{args.links:,} links: {generated['seconds']} s "
               f"({total_rows / generated['seconds']:,.0f} register rows/s), "
-              f"CPU {generated['cpu_seconds']} s, peak {generated['peak_mb']} MB", flush=True)
+              f"CPU {generated['cpu_seconds']} s, peak {generated['peak_mb']} MB\n"
+              f"    {generator_total(generated)}", flush=True)
 
         imports = {}
         for fmt in ("csv", "xlsx"):
@@ -150,10 +161,11 @@ def main() -> None:
 
         pages = json.loads(subprocess.run([PYTHON, str(ROOT / "bench" / "pages.py")], env=env,
                                           capture_output=True, text=True, check=True).stdout)
-        print(f"{'page':<52} {'status':>6} {'queries':>7} {'p50 ms':>8} {'p95 ms':>8}")
+        print(f"{'page':<52} {'status':>6} {'queries':>7} {'p50 ms':>8} {'p95 ms':>8} "
+              f"{'CPU p50':>8}")
         for row in pages:
             print(f"{row['page']:<52} {row['status']:>6} {row['queries']:>7} "
-                  f"{row['p50_ms']:>8} {row['p95_ms']:>8}")
+                  f"{row['p50_ms']:>8} {row['p95_ms']:>8} {row['cpu_p50_ms']:>8}")
         worst_list = max(r["p95_ms"] for r in pages if r["kind"] == "list")
         worst_detail = max(r["p95_ms"] for r in pages if r["kind"] == "detail")
         most_queries = max(r["queries"] for r in pages)

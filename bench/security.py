@@ -1,7 +1,7 @@
 """Tether's security benchmark: one command, prints its figures.
 
     python bench/security.py [--postgres] [--providers N] [--arrangements N] [--links N]
-                             [--requests N] [--documents N] [--uploads N]
+                             [--requests N] [--documents N] [--uploads N] [--keep]
 
 Generates a portfolio with Tether's own generator into a fresh database (SQLite in a temporary
 data directory, or a fresh PostgreSQL database with --postgres), as bench/run.py does, gives
