@@ -1,5 +1,6 @@
 """What a provider may see of the company's documents: shared ones, NDA rules applied in SQL."""
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Min, Q
@@ -44,19 +45,39 @@ def _held_back(provider_id: int) -> Q | None:
     return condition & ~Q(kind=DocumentKind.NDA)
 
 
+@dataclass(frozen=True)
+class Sharing:
+    """What a provider may see today, the NDA rule worked out once (two queries at most)."""
+
+    provider_id: int
+    held_back: Q | None  # None: nothing is held back (no rule, or a signed NDA on file)
+
+    def documents(self):
+        """Documents the provider's contacts may list and download."""
+        documents = Document.objects.filter(provider_id=self.provider_id,
+                                            shared_with_provider=True)
+        return documents if self.held_back is None else documents.exclude(self.held_back)
+
+    def awaiting_nda(self) -> int:
+        """How many shared documents the provider will see once a signed NDA is on file."""
+        if self.held_back is None:
+            return 0
+        return Document.objects.filter(self.held_back, provider_id=self.provider_id,
+                                       shared_with_provider=True).count()
+
+
+def sharing_for(provider_id: int, today: date | None = None) -> Sharing:
+    held_back = _held_back(provider_id)
+    if held_back is not None and nda_on_file(provider_id, today):
+        held_back = None
+    return Sharing(provider_id, held_back)
+
+
 def shared_documents(provider_id: int, today: date | None = None):
     """Documents a provider's contacts may list and download today."""
-    documents = Document.objects.filter(provider_id=provider_id, shared_with_provider=True)
-    held_back = _held_back(provider_id)
-    if held_back is not None and not nda_on_file(provider_id, today):
-        documents = documents.exclude(held_back)
-    return documents
+    return sharing_for(provider_id, today).documents()
 
 
 def documents_awaiting_nda(provider_id: int, today: date | None = None) -> int:
     """How many shared documents the provider will see once a signed NDA is on file."""
-    held_back = _held_back(provider_id)
-    if held_back is None or nda_on_file(provider_id, today):
-        return 0
-    return Document.objects.filter(held_back, provider_id=provider_id,
-                                   shared_with_provider=True).count()
+    return sharing_for(provider_id, today).awaiting_nda()

@@ -11,7 +11,7 @@ from django.views import View
 
 from tether.documents import services as document_services
 from tether.documents.forms import PortalUploadForm
-from tether.documents.sharing import documents_awaiting_nda, shared_documents
+from tether.documents.sharing import shared_documents, sharing_for
 from tether.documents.views import copy_response
 from tether.portal import services
 from tether.portal.access import PREVIEW_SESSION_KEY, PortalMixin
@@ -41,12 +41,13 @@ class HomeView(PortalMixin, View):
     def get(self, request):
         provider = self.viewer.provider
         requests = portal_requests(provider)
+        sharing = sharing_for(provider.pk)
         context = self.portal_context(
             open_requests=requests.filter(status__in=OPEN_FOR_PROVIDER).order_by(
                 "due_date", "pk")[:10],
             open_count=requests.filter(status__in=OPEN_FOR_PROVIDER).count(),
-            document_count=shared_documents(provider.pk).count(),
-            awaiting_nda=documents_awaiting_nda(provider.pk),
+            document_count=sharing.documents().count(),
+            awaiting_nda=sharing.awaiting_nda(),
             # "provider" too: the related manager reads each row's provider_id, which
             # would otherwise be a deferred load per row (51 queries instead of one).
             arrangements=provider.arrangements.order_by("reference").only(
@@ -114,10 +115,10 @@ class DocumentListView(PortalMixin, View):
     writes = True
 
     def render_page(self, form=None):
-        provider = self.viewer.provider
+        sharing = sharing_for(self.viewer.provider.pk)
         context = self.portal_context(
-            documents=shared_documents(provider.pk).order_by("-created")[:500],
-            awaiting_nda=documents_awaiting_nda(provider.pk),
+            documents=sharing.documents().order_by("-created")[:500],
+            awaiting_nda=sharing.awaiting_nda(),
             form=form or PortalUploadForm(),
         )
         return render(self.request, "portal/document_list.html", context)
