@@ -32,7 +32,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from run import PYTHON, ROOT, TETHER, fresh_postgres, machine, run_measured
+from run import PYTHON, ROOT, TETHER, fresh_postgres, generate_portfolio, machine, run_measured
 
 TARGETS = {"list_p95_ms": 300, "detail_p95_ms": 500, "queries": 15}
 COPY_REPEATS = int(os.environ.get("BENCH_COPY_REPEATS", "10"))
@@ -406,16 +406,7 @@ def main() -> None:
     engine = "PostgreSQL" if args.postgres else "SQLite"
     print(f"Tether security benchmark on {engine}\n{machine()}\n", flush=True)
     try:
-        subprocess.run([*TETHER, "migrate", "-v0"], env=env, check=True)
-        generated = run_measured([*TETHER, "generate", "--providers", str(args.providers),
-                                  "--arrangements", str(args.arrangements), "--subcontracting",
-                                  str(args.links), "--seed", "7"], env)
-        total_rows = args.providers + args.arrangements + args.links
-        print(f"generate {args.providers:,} providers, {args.arrangements:,} arrangements, "
-              f"{args.links:,} links: {generated['seconds']} s "
-              f"({total_rows / generated['seconds']:,.0f} register rows/s, each with its "
-              f"chained audit entry), CPU {generated['cpu_seconds']} s, "
-              f"peak {generated['peak_mb']} MB", flush=True)
+        generate_portfolio(args, env)
         fixture = run_step("fixture", env, "--requests", str(args.requests),
                            "--documents", str(args.documents))
         print(f"portal provider: {fixture['provider']} ({fixture['arrangements']:,} "
