@@ -8,7 +8,8 @@ import sys
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 OWN_COMMANDS = {
-    "serve": "Run the web server (gunicorn).",
+    "serve": "Run the web server (gunicorn), with a background worker beside it.",
+    "worker": "Run background jobs from the database queue (several may run anywhere).",
     "demo": "Set up a demo portfolio, print the login, and serve it.",
     "import": "Import providers, arrangements, services or activities from CSV/XLSX.",
     "export": "Export the register to CSV/XLSX.",
@@ -42,6 +43,7 @@ def serve(host: str, port: int, workers: int | None, migrate: bool | None) -> No
     if migrate or (migrate is None and _is_sqlite()):
         call_command("migrate", interactive=False, verbosity=0)
     workers = workers or (2 if _is_sqlite() else (os.cpu_count() or 1) * 2 + 1)
+    _start_job_worker()
 
     class TetherServer(BaseApplication):
         def load_config(self):
@@ -55,6 +57,23 @@ def serve(host: str, port: int, workers: int | None, migrate: bool | None) -> No
             return application
 
     TetherServer().run()
+
+
+def _start_job_worker() -> None:
+    """The embedded default runs jobs beside the web server: one worker process, stopped with it.
+
+    Production turns this off (TETHER_IN_PROCESS_WORKER=false) and runs `tether worker`s.
+    """
+    import atexit
+    import subprocess
+
+    from django.conf import settings
+
+    if settings.TETHER_TASKS != "database" or not settings.TETHER_IN_PROCESS_WORKER:
+        return
+    worker = subprocess.Popen([sys.executable, "-m", "tether.cli", "worker", "--no-reload",
+                               "--verbosity", "0"])
+    atexit.register(worker.terminate)
 
 
 def demo(host: str, port: int, serve_after: bool) -> None:

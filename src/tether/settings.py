@@ -74,10 +74,14 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "tether.core",
     "tether.registry",
     "tether.documents",
     "tether.portal",
+    "tether.diligence",
+    "tether.risk",
 ]
 
 MIDDLEWARE = [
@@ -330,3 +334,20 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
 }
+
+# Background jobs (django-tasks). "database": a durable queue in the database, run by
+# `tether worker` (several workers on several machines share it); `tether serve` starts one
+# beside the web server unless TETHER_IN_PROCESS_WORKER=false. "immediate": run at once, in the
+# process that queues the job (tests, scripts).
+TETHER_TASKS = env.str("TETHER_TASKS", default="database")
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "database": "django_tasks_db.DatabaseBackend",
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+        }[TETHER_TASKS],
+    }
+}
+TETHER_IN_PROCESS_WORKER = env.bool("TETHER_IN_PROCESS_WORKER", default=True)
+# A running job whose heartbeat is older than this lost its worker and is queued again.
+TETHER_JOB_STALE_SECONDS = env.int("TETHER_JOB_STALE_SECONDS", default=300)

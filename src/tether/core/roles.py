@@ -18,13 +18,16 @@ INTERNAL_ROLES = frozenset(Role) - {Role.PROVIDER_CONTACT}
 # Every model names the permission domain it belongs to; a role writes the domains listed
 # here and reads everything internal. Executives and auditors only read.
 # "documents" and "requests" (what is exchanged with providers) belong to everyone who
-# works with providers.
+# works with providers, and so do due-diligence questionnaires ("diligence"). How risk is
+# rated ("methodology") is the administrator's; "jobs" are queued by the services of other
+# domains, never written directly.
 WRITE_DOMAINS: dict[str, frozenset[str]] = {
     Role.ADMIN: frozenset({"registry", "risk", "security", "performance", "users",
-                           "documents", "requests"}),
-    Role.VENDOR_MANAGER: frozenset({"registry", "performance", "documents", "requests"}),
-    Role.RISK_OFFICER: frozenset({"risk", "documents", "requests"}),
-    Role.SECURITY_OFFICER: frozenset({"security", "documents", "requests"}),
+                           "documents", "requests", "diligence", "methodology"}),
+    Role.VENDOR_MANAGER: frozenset({"registry", "performance", "documents", "requests",
+                                    "diligence"}),
+    Role.RISK_OFFICER: frozenset({"risk", "documents", "requests", "diligence"}),
+    Role.SECURITY_OFFICER: frozenset({"security", "documents", "requests", "diligence"}),
     Role.EXECUTIVE: frozenset(),
     Role.AUDITOR: frozenset(),
     Role.PROVIDER_CONTACT: frozenset(),
