@@ -17,6 +17,13 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _jobs_run_at_once(settings):
+    """Background jobs run in the process that queues them (STYLE: tests run jobs eagerly);
+    tests/core/test_jobs.py runs the real database worker."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate-limit counters and throttles start from zero in every test."""
     cache.clear()

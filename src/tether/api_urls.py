@@ -8,6 +8,8 @@ urlpatterns = [
     path("registry/", include("tether.registry.api.urls")),
     path("documents/", include("tether.documents.api.urls")),
     path("portal/", include("tether.portal.api.urls")),
+    path("diligence/", include("tether.diligence.api.urls")),
+    path("risk/", include("tether.risk.api.urls")),
     path("auth/token/", TokenView.as_view(), name="api-token"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SwaggerView.as_view(url_name="schema"), name="swagger-ui"),

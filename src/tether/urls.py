@@ -10,6 +10,8 @@ urlpatterns = [
     path("registry/", include("tether.registry.urls")),
     path("documents/", include("tether.documents.urls")),
     path("", include("tether.portal.urls")),
+    path("", include("tether.diligence.urls")),
+    path("risk/", include("tether.risk.urls")),
     path("api/", include("tether.api_urls")),
 ]
 

@@ -282,7 +282,7 @@ def _band_errors(bands, known) -> list[str]:
             else:
                 previous = band["below"]
         elif number != len(bands):
-            errors.append(f"Only the last score band may leave out “below”.")
+            errors.append("Only the last score band may leave out “below”.")
     if isinstance(bands[-1], dict) and "below" in bands[-1]:
         errors.append("The last score band must leave out “below”, to catch every score.")
     return errors

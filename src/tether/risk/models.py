@@ -10,6 +10,7 @@ from django_countries.fields import CountryField
 
 from tether.core.models import TetherModel
 from tether.core.querysets import RestrictedManager
+from tether.registry.choices import Substitutability
 from tether.risk.choices import (
     BusinessCriticality,
     ControlStatus,
@@ -20,7 +21,6 @@ from tether.risk.choices import (
     SystemAccess,
     Treatment,
 )
-from tether.registry.choices import Substitutability
 
 
 class RiskCategory(TetherModel):

@@ -25,12 +25,41 @@ MAX_PER_PAGE = 500
 
 @dataclass
 class Panel:
-    """A related-objects table shown on a detail page, with a link to the full list."""
+    """A card on a detail page: a related-objects table with a link to the full list, or,
+    with `template`, any fragment (a score, a chart) rendered with `context`."""
 
     title: str
-    table: Table
+    table: Table | None = None
     more_url: str = ""
     total: int | None = None
+    template: str = ""
+    context: dict | None = None
+
+
+# Panels that apps higher up add to the pages of models below them (risk on a provider's
+# page), without the lower app importing them: "app_label.model_name" -> [f(request, obj)].
+CONTRIBUTED_PANELS: dict[str, list] = {}
+
+
+def contribute_panels(model_label: str):
+    """Declare a function returning panels for the detail page of `model_label`'s objects.
+
+    Contributed panels come first: they carry the figures people look for (score, tier).
+    """
+
+    def register(function):
+        CONTRIBUTED_PANELS.setdefault(model_label.lower(), []).append(function)
+        return function
+
+    return register
+
+
+def contributed_panels(request, obj) -> list[Panel]:
+    meta = obj._meta
+    panels = []
+    for function in CONTRIBUTED_PANELS.get(f"{meta.app_label}.{meta.model_name}", []):
+        panels.extend(function(request, obj))
+    return panels
 
 
 class ObjectViewSet:
@@ -171,7 +200,8 @@ class ObjectDetailView(ViewSetMixin, View):
             },
             "object": obj,
             "fields": object_fields(obj, self.viewset.detail_fields),
-            "panels": [*self.viewset.detail_panels(request, obj),
+            "panels": [*contributed_panels(request, obj),
+                       *self.viewset.detail_panels(request, obj),
                        *self.viewset.extra_panels(request, obj)],
             **self.viewset.detail_context(request, obj),
         }

@@ -1,0 +1,3 @@
+"""Placeholder: filled in by the campaign_views work."""
+
+urlpatterns = []
