@@ -75,13 +75,18 @@ class JobProgress:
         )
 
 
-def job_enqueue(*, kind: str, title: str, actor=None, params: dict | None = None) -> Job:
-    """Queue a job of a declared kind; the task is sent once the current transaction commits."""
+def job_enqueue(*, kind: str, title: str, actor=None, params: dict | None = None,
+                queue: bool = True) -> Job:
+    """Queue a job of a declared kind; the task is sent once the current transaction commits.
+
+    With queue=False the job is only recorded, for the caller to run with `run_job.call`.
+    """
     if kind not in JOB_KINDS:
         raise ValueError(f"No job kind {kind!r} is declared.")
     job = Job.objects.create(kind=kind, title=title[:250], params=params or {},
                              created_by=actor if actor and actor.pk else None)
-    transaction.on_commit(lambda: _send(job.pk))
+    if queue:
+        transaction.on_commit(lambda: _send(job.pk))
     return job
 
 
@@ -93,9 +98,10 @@ def _send(job_id: int) -> None:
 @task()
 def run_job(job_id: int) -> str:
     """The task the library delivers: run one job, unless it already finished."""
-    claimed = Job.objects.filter(
-        pk=job_id, status__in=(JobStatus.QUEUED, JobStatus.RUNNING)
-    ).update(status=JobStatus.RUNNING, started=timezone.now(), heartbeat=timezone.now())
+    # Only a queued job is claimed: a job queued again after its worker died is QUEUED again,
+    # and a second delivery of a running or finished job does nothing.
+    claimed = Job.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
+        status=JobStatus.RUNNING, started=timezone.now(), heartbeat=timezone.now())
     if not claimed:
         return "already finished"
     job = Job.objects.get(pk=job_id)

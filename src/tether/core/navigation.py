@@ -38,6 +38,7 @@ MENU = [
         MenuItem("Users", "core:user_list", "core.User"),
         MenuItem("Audit trail", "core:auditentry_list", "core.AuditEntry"),
         MenuItem("Verify audit trail", "core:audit_verify", "core.AuditEntry"),
+        MenuItem("Background jobs", "core:job_list", "core.Job"),
     ]),
 ]
 

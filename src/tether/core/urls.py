@@ -5,6 +5,7 @@ from django.urls import path
 from tether.core.views import security
 from tether.core.views.accounts import AuditEntryViews, UserViews
 from tether.core.views.audit import AuditTrailExportView, AuditTrailVerifyView
+from tether.core.views.jobs import JobViews
 
 app_name = "core"
 
@@ -22,6 +23,7 @@ urlpatterns = [
     path("account/password/", security.password_change, name="password_change"),
     path("account/password/done/", security.password_change_done, name="password_change_done"),
     *AuditEntryViews.urls(),
+    *JobViews.urls(),
     path("audit/verify/", AuditTrailVerifyView.as_view(viewset=AuditEntryViews),
          name="audit_verify"),
     path("audit/export/", AuditTrailExportView.as_view(viewset=AuditEntryViews),

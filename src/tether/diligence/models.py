@@ -226,3 +226,9 @@ class Answer(TetherModel):
 
     def get_absolute_url(self):
         return self.response.get_absolute_url()
+
+    @property
+    def provider(self):
+        """The provider answering: evidence attached to the answer is that provider's document
+        (documents.services.attachment_links reads it)."""
+        return self.response.provider

@@ -29,7 +29,7 @@ def rescore_job(job, progress) -> dict:
 
 
 def rescore_enqueue(*, actor, methodology: Methodology | None = None, provider_ids=None,
-                    trigger: str = ScoreTrigger.RESCORE):
+                    trigger: str = ScoreTrigger.RESCORE, queue: bool = True):
     """Queue a rescoring of every provider (or of those given)."""
     scope = "all providers" if provider_ids is None else f"{len(provider_ids)} provider(s)"
     params = {"trigger": trigger}
@@ -37,7 +37,8 @@ def rescore_enqueue(*, actor, methodology: Methodology | None = None, provider_i
         params["methodology"] = methodology.pk
     if provider_ids is not None:
         params["provider_ids"] = sorted(provider_ids)
-    return job_enqueue(kind=RESCORE, title=f"Rescore {scope}", actor=actor, params=params)
+    return job_enqueue(kind=RESCORE, title=f"Rescore {scope}", actor=actor, params=params,
+                       queue=queue)
 
 
 @receiver(provider_evidence_changed)

@@ -14,7 +14,7 @@ SWEEP_SECONDS = 30.0
 
 def sweep_forever(stop: threading.Event) -> None:
     """Every SWEEP_SECONDS, queue again the jobs whose worker died (any worker may do it)."""
-    while not stop.is_set():
+    while not stop.wait(SWEEP_SECONDS):
         try:
             close_old_connections()
             requeued = requeue_stale_jobs()
@@ -24,13 +24,14 @@ def sweep_forever(stop: threading.Event) -> None:
             logger.exception("Could not look for lost jobs; trying again later")
         finally:
             connections.close_all()
-        stop.wait(SWEEP_SECONDS)
 
 
 class Command(DatabaseWorkerCommand):
     help = "Run background jobs (rescoring, imports, exports) from the database queue."
 
     def handle(self, *args, **options):
+        # Once before the first task, so even a `--batch` run picks up what died.
+        requeue_stale_jobs()
         stop = threading.Event()
         threading.Thread(target=sweep_forever, args=(stop,), daemon=True,
                          name="tether-job-sweeper").start()
