@@ -22,8 +22,9 @@ from django.db import transaction
 from django.db.models import Case, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
+from django_countries import countries
 
-from tether.registry.choices import ArrangementStatus
+from tether.registry.choices import ArrangementStatus, Substitutability
 from tether.registry.models import Arrangement, Provider
 from tether.risk.choices import (
     BusinessCriticality,
@@ -166,6 +167,17 @@ def _countries(*values) -> list[str]:
     return codes
 
 
+def country_name(code: str) -> str:
+    return f"{countries.name(code) or code} ({code})"
+
+
+def _substitutability_label(code: str) -> str:
+    try:
+        return Substitutability(code).label
+    except ValueError:
+        return code or "unknown"
+
+
 def _points(table: dict, key) -> float:
     return float(table.get(str(key), 0))
 
@@ -192,9 +204,9 @@ def intake_score(config: MethodologyConfig, location: LocationRatings, *, arrang
         ("system_access", SystemAccess(system_access).label,
          _points(intake["system_access"], system_access)),
         ("spend", f"{float(spend or 0):,.0f}", _spend_points(intake["spend_bands"], spend)),
-        ("substitutability", substitutability,
+        ("substitutability", _substitutability_label(substitutability),
          _points(intake["substitutability"], substitutability)),
-        ("location", country or "no rated country",
+        ("location", country_name(country) if country else "no country known",
          location_value * float(intake["location_points"])),
     ]
     total = sum(points for _, _, points in factors)
@@ -321,8 +333,8 @@ def provider_score_compute(config: MethodologyConfig, *, intakes: list[IntakeRes
             if questionnaire else
             (float(config.questionnaire_missing), "No accepted questionnaire yet")),
         "location": (location_value * 100,
-                     f"Riskiest country: {location_country}" if location_country
-                     else "No rated country"),
+                     f"Riskiest country: {country_name(location_country)}"
+                     if location_country else "No country known"),
     }
     weights = {name: float(config.residual_weights.get(name, 0)) for name in inputs}
     total_weight = sum(weights.values()) or 1.0

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 
 from tether.portal.demo import exchange_demo_load
 from tether.registry.demo import demo_load
+from tether.risk.demo import risk_demo_load
 
 
 class Command(BaseCommand):
@@ -18,6 +19,7 @@ class Command(BaseCommand):
             self.stdout.write("The demo portfolio is already loaded; nothing changed.")
             return
         counts.update(exchange_demo_load())
+        counts.update(risk_demo_load())
         seconds = time.perf_counter() - started
         summary = ", ".join(f"{count} {name}" for name, count in counts.items())
         self.stdout.write(self.style.SUCCESS(f"Demo loaded in {seconds:.1f} s: {summary}."))
