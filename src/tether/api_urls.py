@@ -5,6 +5,7 @@ from tether.core.api.docs import RedocView, SwaggerView
 from tether.core.views.security import TokenView
 
 urlpatterns = [
+    path("core/", include("tether.core.api.jobs")),
     path("registry/", include("tether.registry.api.urls")),
     path("documents/", include("tether.documents.api.urls")),
     path("portal/", include("tether.portal.api.urls")),

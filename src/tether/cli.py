@@ -72,8 +72,18 @@ def _start_job_worker() -> None:
     if settings.TETHER_TASKS != "database" or not settings.TETHER_IN_PROCESS_WORKER:
         return
     worker = subprocess.Popen([sys.executable, "-m", "tether.cli", "worker", "--no-reload",
-                               "--verbosity", "0"])
+                               "--verbosity", "0"], preexec_fn=_die_with_parent)
     atexit.register(worker.terminate)
+
+
+def _die_with_parent() -> None:
+    """On Linux, the worker gets SIGTERM when the server dies, even by SIGKILL."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
 
 
 def demo(host: str, port: int, serve_after: bool) -> None:

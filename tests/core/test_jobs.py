@@ -161,3 +161,12 @@ def test_a_worker_killed_mid_job_loses_nothing_and_duplicates_nothing(tmp_path):
         "SELECT COUNT(*), COUNT(DISTINCT provider_id) FROM risk_providerscorehistory").fetchone()
     assert scores == 20000
     assert history == (20000, 20000)
+
+
+def test_the_api_reports_a_jobs_progress(login, users):
+    job = Job.objects.create(kind="tests.count", title="Count", status=JobStatus.RUNNING,
+                             progress_done=3, progress_total=4)
+    answer = login(users["risk_officer"]).get(f"/api/core/jobs/{job.pk}/")
+    assert answer.status_code == 200
+    assert answer.json()["percent"] == 75 and answer.json()["status"] == "running"
+    assert login(users["contact_a"]).get(f"/api/core/jobs/{job.pk}/").status_code == 403
