@@ -16,7 +16,7 @@ from rest_framework.test import APIClient
 from tests.accounts import force_login
 from tests.cases import CASES
 from tests.factories import InformationRequestFactory, make_document
-from tether.core.models import AuditEntry, User
+from tether.core.models import AuditEntry, Job, User
 from tether.core.roles import INTERNAL_ROLES, Role, role_allows
 from tether.core.views.generic import ObjectEditView, ViewSetMixin
 from tether.documents.models import Document
@@ -105,6 +105,7 @@ def objects(users, provider_a, provider_b):
     made[Arrangement] = CASES[5].factory(provider=provider_b)
     made[SubcontractingLink] = CASES[6].factory(provider=provider_b)
     made[User] = users[Role.EXECUTIVE]
+    made[Job] = Job.objects.create(kind="risk.rescore", title="Rescore all providers")
     made[AuditEntry] = AuditEntry.objects.create(
         action="create", content_type_id=1, object_id="1", object_repr="x"
     )
