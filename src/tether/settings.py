@@ -262,6 +262,9 @@ TETHER_LOGIN_RATE = env.str("TETHER_LOGIN_RATE", default="30/min")
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://tether")}
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=10 * 1024 * 1024)
+# A questionnaire's answer page posts an answer and a comment per question: Django's default
+# of 1,000 fields would refuse a questionnaire of more than ~500 questions (SIG Core has more).
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_HANDLERS = [
     "tether.core.uploads.LimitedUploadHandler",
@@ -310,6 +313,9 @@ SPECTACULAR_SETTINGS = {
         "RequestStatusEnum": "tether.portal.models.RequestStatus",
         "ArrangementStatusEnum": "tether.registry.choices.ArrangementStatus",
         "ProviderStatusEnum": "tether.registry.choices.ProviderStatus",
+        "CampaignStatusEnum": "tether.diligence.choices.CampaignStatus",
+        "ResponseStatusEnum": "tether.diligence.choices.ResponseStatus",
+        "AnswerReviewEnum": "tether.diligence.choices.AnswerReview",
     },
 }
 
@@ -326,6 +332,9 @@ else:
     )
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Tether <tether@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# This site's address (https://tether.example.com), for links in e-mails sent without a
+# request, such as the daily questionnaire reminders; without it they carry the path only.
+TETHER_BASE_URL = env.str("TETHER_BASE_URL", default="")
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3 * 3600)
 
 LOGGING = {

@@ -38,6 +38,8 @@ from schemathesis.specs.openapi.checks import (
 
 from tests import factories
 from tests.accounts import give_authenticator
+from tests.diligence.factories import AnswerFactory, QuestionFactory, ResponseFactory
+from tests.risk.factories import risk_objects
 from tether.core.roles import Role
 from tether.portal.models import Invitation
 
@@ -133,6 +135,9 @@ def api_token(db, settings):
         arrangement.services.add(factories.ServiceFactory())
         factories.InformationRequestFactory(provider=arrangement.provider)
         factories.make_document(actor=admin, attached_to=arrangement)
+        AnswerFactory(response=ResponseFactory(provider=arrangement.provider))
+        QuestionFactory(section__template__status="draft")  # a template still editable
+        risk_objects(arrangement.provider, arrangement)
         Invitation.objects.create(provider=arrangement.provider, email="x@example.com",
                                   token_hash=f"{arrangement.pk:064d}",
                                   expires_at=arrangement.created, invited_by=admin)

@@ -15,10 +15,20 @@ from rest_framework.test import APIClient
 
 from tests.accounts import force_login
 from tests.cases import CASES
+from tests.diligence.factories import QuestionFactory, ResponseFactory
 from tests.factories import InformationRequestFactory, make_document
+from tests.risk.factories import risk_objects
 from tether.core.models import AuditEntry, Job, User
 from tether.core.roles import INTERNAL_ROLES, Role, role_allows
 from tether.core.views.generic import ObjectEditView, ViewSetMixin
+from tether.diligence.choices import TemplateStatus
+from tether.diligence.models import (
+    Campaign,
+    Question,
+    QuestionnaireResponse,
+    QuestionnaireTemplate,
+    Section,
+)
 from tether.documents.models import Document
 from tether.portal.models import InformationRequest, Invitation
 from tether.registry.models import Activity, Arrangement, Organisation, Provider, SubcontractingLink
@@ -58,9 +68,10 @@ def endpoints():
         initkwargs = getattr(pattern.callback, "view_initkwargs", {})
         drf_cls = getattr(pattern.callback, "cls", None)
         actions = getattr(pattern.callback, "actions", None)
-        if route.startswith("portal/"):
-            # The provider portal has its own matrix (tests/portal/test_portal_authorization.py):
-            # its pages answer by the viewer's provider, not by role.
+        if route.replace("^", "").startswith(("portal/", "api/diligence/portal/")):
+            # The provider portal has its own matrix (tests/portal/test_portal_authorization.py,
+            # tests/diligence/test_portal_answers.py for its API): its pages answer by the
+            # viewer's provider, not by role.
             found.append((route, name, None, "portal"))
         elif route.startswith("invite/"):
             found.append((route, name, None, "public"))
@@ -77,7 +88,9 @@ def endpoints():
                 action = "change" if "<int:pk>" in route else "add"
             found.append((route, name, viewset.model, action))
         elif drf_cls is not None and actions is not None:
-            found.append((route, name, drf_cls.queryset.model, "api"))
+            # A POST-only action (publish, send) is a write: RolePermission asks for "add".
+            kind = "api" if "get" in actions else "add"
+            found.append((route, name, drf_cls.queryset.model, kind))
         else:
             found.append((route, name, None, "unknown"))
     return found
@@ -112,6 +125,13 @@ def objects(users, provider_a, provider_b):
     made[Document] = make_document(actor=users[Role.VENDOR_MANAGER], attached_to=provider_b,
                                    shared_with_provider=True)
     made[InformationRequest] = InformationRequestFactory(provider=provider_b)
+    made[QuestionnaireResponse] = ResponseFactory(provider=provider_b)
+    made[Campaign] = made[QuestionnaireResponse].campaign
+    # A draft with one question: every editing page opens, and publishing it works.
+    made[Question] = QuestionFactory(section__template__status=TemplateStatus.DRAFT)
+    made[Section] = made[Question].section
+    made[QuestionnaireTemplate] = made[Section].template
+    made.update(risk_objects(provider_b, made[Arrangement]))
     made[Invitation] = Invitation.objects.create(
         provider=provider_b, email="new@beta.example", token_hash="0" * 64,
         expires_at=timezone.now() + timedelta(days=1))
@@ -160,7 +180,9 @@ def test_role_sees_exactly_what_it_may(role, users, objects):
                 failures.append((url, response.status_code, "redirect to /portal/"))
             continue
         allowed = expected_ok(role, name, model, action)
-        ok = response.status_code == 200 or (response.status_code == 302 and
+        # A POST-only action sent without its input: a redirect with a message (pages) or a
+        # 400 (API) shows the role check let the user through.
+        ok = response.status_code == 200 or (response.status_code in (302, 400) and
                                              response.request["REQUEST_METHOD"] == "POST")
         if allowed != ok or (not ok and response.status_code not in (403, 404)):
             failures.append((url, response.status_code, "allowed" if allowed else "denied"))

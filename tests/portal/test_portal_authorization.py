@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.accounts import force_login
+from tests.diligence.factories import ResponseFactory
 from tests.factories import InformationRequestFactory, make_document
 from tether.core.roles import INTERNAL_ROLES, Role
 from tether.documents.models import DocumentCopy
@@ -23,9 +24,13 @@ OBJECT_OF_ROUTE = {
     "portal/requests/<int:pk>/": "request",
     "portal/documents/<int:pk>/download/": "document",
     "portal/preview/<int:provider_id>/": "provider",
+    "portal/questionnaires/<int:pk>/": "questionnaire",
+    "portal/questionnaires/<int:pk>/questions/": "questionnaire",
+    "portal/questionnaires/<int:pk>/evidence/": "questionnaire",
 }
 # Routes that only change state on POST; a GET is refused or answered without effect.
-POST_ONLY = {"portal/preview/stop/", "portal/preview/<int:provider_id>/"}
+POST_ONLY = {"portal/preview/stop/", "portal/preview/<int:provider_id>/",
+             "portal/questionnaires/<int:pk>/evidence/"}
 
 
 def portal_routes() -> list[str]:
@@ -54,6 +59,7 @@ def world(users, provider_a, provider_b):
             "request": InformationRequestFactory(provider=provider),
             "document": make_document(actor=manager, attached_to=provider,
                                       shared_with_provider=True),
+            "questionnaire": ResponseFactory(provider=provider),
         }
         for provider in (provider_a, provider_b)
     }
@@ -108,7 +114,7 @@ def test_internal_users_see_the_portal_only_in_preview(role, users, world, provi
         previewed = get(user, route, obj, preview_of=provider_a).status_code
         expected = 403 if kind == "document" else 200  # previews never download
         assert previewed == expected, (route, previewed)
-        if kind in ("request", "document"):
+        if kind in ("request", "document", "questionnaire"):
             assert get(user, route, world[provider_b][kind],
                        preview_of=provider_a).status_code in (403, 404), route
     assert not DocumentCopy.objects.exists()

@@ -49,3 +49,21 @@ class IntakeFactory(factory.django.DjangoModelFactory):
     criticality = BusinessCriticality.HIGH
     data_sensitivity = DataSensitivity.CONFIDENTIAL
     system_access = SystemAccess.USER
+
+
+def risk_objects(provider, arrangement) -> dict:
+    """One object of every risk model, on the provider and arrangement given, scored: what
+    the authorization matrix and the API fuzz test need to name existing ids."""
+    from tether.risk.engine import methodology_current, providers_rescore
+    from tether.risk.models import Methodology, ProviderScore
+
+    risk = RiskFactory(provider=provider)
+    made = {
+        Risk: risk, Control: ControlFactory(risk=risk),
+        RiskCategory: risk.category, CountryRisk: CountryRiskFactory(country="DE"),
+        ArrangementIntake: IntakeFactory(arrangement=arrangement),
+        Methodology: methodology_current(),
+    }
+    providers_rescore(methodology=made[Methodology], provider_ids=[provider.pk])
+    made[ProviderScore] = ProviderScore.objects.get(provider=provider)
+    return made

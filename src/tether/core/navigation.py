@@ -26,6 +26,15 @@ MENU = [
                  "registry.SubcontractingLink"),
         MenuItem("Import…", "registry:import", "registry.Provider", action="add"),
     ]),
+    ("Risk", [
+        MenuItem("Risk register", "risk:risk_list", "risk.Risk"),
+        MenuItem("Heat map", "risk:heat_map", "risk.Risk"),
+        MenuItem("Above appetite", "risk:above_appetite", "risk.Risk"),
+        MenuItem("Providers by tier", "risk:providerscore_list", "risk.ProviderScore"),
+        MenuItem("Arrangement intakes", "risk:arrangementintake_list", "risk.ArrangementIntake"),
+        MenuItem("Country ratings", "risk:countryrisk_list", "risk.CountryRisk"),
+        MenuItem("Methodology", "risk:methodology", "risk.Methodology"),
+    ]),
     ("Exchange", [
         MenuItem("Documents", "documents:document_list", "documents.Document"),
         MenuItem("Upload a document…", "documents:document_add", "documents.Document",
@@ -33,6 +42,17 @@ MENU = [
         MenuItem("Information requests", "portal:informationrequest_list",
                  "portal.InformationRequest"),
         MenuItem("Portal invitations", "portal:invitation_list", "portal.Invitation"),
+    ]),
+    ("Due diligence", [
+        MenuItem("Questionnaires", "diligence:questionnairetemplate_list",
+                 "diligence.QuestionnaireTemplate"),
+        MenuItem("Import questionnaire…", "diligence:questionnairetemplate_import",
+                 "diligence.QuestionnaireTemplate", action="add"),
+        MenuItem("Campaigns", "diligence:campaign_list", "diligence.Campaign"),
+        MenuItem("Send a questionnaire…", "diligence:campaign_add", "diligence.Campaign",
+                 action="add"),
+        MenuItem("Questionnaire responses", "diligence:questionnaireresponse_list",
+                 "diligence.QuestionnaireResponse"),
     ]),
     ("Administration", [
         MenuItem("Users", "core:user_list", "core.User"),

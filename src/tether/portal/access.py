@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 
+from tether.portal.sections import portal_navigation
 from tether.registry.models import Provider
 
 PREVIEW_SESSION_KEY = "portal_preview_provider"
@@ -51,4 +52,5 @@ class PortalMixin:
         return super().dispatch(request, *args, **kwargs)
 
     def portal_context(self, **extra) -> dict:
-        return {"viewer": self.viewer, "provider": self.viewer.provider, **extra}
+        return {"viewer": self.viewer, "provider": self.viewer.provider,
+                "portal_sections": portal_navigation(), **extra}

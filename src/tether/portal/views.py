@@ -16,6 +16,7 @@ from tether.documents.views import copy_response
 from tether.portal import services
 from tether.portal.access import PREVIEW_SESSION_KEY, PortalMixin
 from tether.portal.models import OPEN_FOR_PROVIDER, InformationRequest, RequestStatus
+from tether.portal.sections import home_cards
 from tether.registry.models import Provider
 
 
@@ -52,6 +53,7 @@ class HomeView(PortalMixin, View):
             # would otherwise be a deferred load per row (51 queries instead of one).
             arrangements=provider.arrangements.order_by("reference").only(
                 "reference", "title", "status", "start_date", "end_date", "provider")[:50],
+            home_cards=home_cards(self.viewer),
         )
         return render(request, "portal/home.html", context)
 

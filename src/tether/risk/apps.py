@@ -6,4 +6,4 @@ class RiskConfig(AppConfig):
     verbose_name = "Risk"
 
     def ready(self):
-        from tether.risk import tasks  # noqa: F401  (declares the risk jobs)
+        from tether.risk import panels, tasks  # noqa: F401  (declare the risk jobs and panels)

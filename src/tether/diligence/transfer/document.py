@@ -33,7 +33,13 @@ class Problem:
     message: str
 
     def __str__(self):
-        return f"{self.place}: {self.message}" if self.place else self.message
+        if not self.place:
+            return self.message
+        message = self.message
+        first = message.split(" ", 1)[0]
+        if first[:1].isupper() and (first[1:].islower() or len(first) == 1):  # "The…" → "the…"
+            message = message[0].lower() + message[1:]
+        return f"{self.place}: {message}"
 
 
 class TemplateFileError(Exception):
@@ -98,7 +104,7 @@ class TemplateSpec:
 
 def json_number(value: Decimal) -> int | float:
     """A number as the JSON of options and bands stores it."""
-    value = Decimal(value)
+    value = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
     return int(value) if value == value.to_integral_value() else float(value)
 
 
@@ -132,14 +138,15 @@ def bands_of(raw) -> tuple[Band, ...]:
                  for item in raw or [] if isinstance(item, dict))
 
 
-def spec_of(template) -> TemplateSpec:
-    """The spec of a stored template, its problems placed by question code."""
-    sections = list(template.sections.order_by("position", "id").prefetch_related(
-        "questions__show_if_question"))
+def spec_of(template, sections=None) -> TemplateSpec:
+    """The spec of a stored template, its problems placed by question code. `sections` are
+    the template's, if already read with their questions and the questions they depend on."""
+    if sections is None:
+        sections = list(template.sections.order_by("position", "id").prefetch_related(
+            "questions__show_if_question"))
     spec = TemplateSpec(template.name, template.description, places={"": str(template)})
     for section in sections:
-        section_spec = SectionSpec(section.title, section.description, section.risk_category,
-                                   places={"": f"Section “{section.title}”"})
+        section_spec = SectionSpec(section.title, section.description, section.risk_category)
         for question in sorted(section.questions.all(), key=lambda q: (q.position, q.pk)):
             parent = question.show_if_question
             places = {name: f"{question.code}, {name}" for name in
@@ -271,8 +278,8 @@ def check_spec(spec: TemplateSpec) -> list[Problem]:
                                     f"“{section.title}” is used twice; titles must differ."))
         titles.setdefault(key, section)
         if not section.questions:
-            problems.append(Problem(section.place(), f"The section “{section.title}” has no "
-                                    "questions: add some or remove the section."))
+            problems.append(Problem(section.place(), f"“{section.title}” has no questions: add "
+                                                     "some or remove the section."))
     seen: dict[str, int] = {}
     for index, question in enumerate(questions):
         for name, message in question_problems(question):

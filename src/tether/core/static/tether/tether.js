@@ -15,3 +15,13 @@ function applyBarWidths(root) {
 }
 document.addEventListener("DOMContentLoaded", () => applyBarWidths(document));
 document.addEventListener("htmx:afterSwap", (event) => applyBarWidths(event.detail.target));
+
+// Colors an administrator configures (risk ratings) come from data attributes, for the same reason.
+function applyColors(root) {
+  root.querySelectorAll("[data-bg]").forEach((element) => {
+    element.style.backgroundColor = element.dataset.bg;
+    if (element.dataset.fg) element.style.color = element.dataset.fg;
+  });
+}
+document.addEventListener("DOMContentLoaded", () => applyColors(document));
+document.addEventListener("htmx:afterSwap", (event) => applyColors(event.detail.target));
