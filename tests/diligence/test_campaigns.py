@@ -10,8 +10,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.utils import timezone
 
-from tests.diligence.factories import CampaignFactory, TemplateFactory
-from tests.factories import ProviderFactory, pdf_bytes
+from tests.diligence.answering import attach, complete, ids
+from tests.diligence.factories import CampaignFactory, QuestionFactory, TemplateFactory
+from tests.factories import ProviderFactory
 from tether.core.models import AuditEntry
 from tether.diligence import campaign_services as services
 from tether.diligence.choices import AnswerReview, CampaignStatus, ResponseStatus, TemplateStatus
@@ -21,23 +22,6 @@ from tether.documents.models import Document
 from tether.risk.models import ProviderScore
 
 pytestmark = pytest.mark.django_db
-
-
-def ids(questions, **values) -> dict:
-    """{question id: value} from {code with _ for -: value}."""
-    return {questions[code.replace("_", "-")].pk: value for code, value in values.items()}
-
-
-def attach(response, contact, question, name="certificate.pdf"):
-    return services.answer_evidence_upload(response, actor=contact, question_id=question.pk,
-                                           upload_name=name, data=pdf_bytes())
-
-
-def complete(response, contact, questions, **overrides):
-    """A full set of answers with GOV-1's evidence: 4 of 8 points unless overridden."""
-    values = {"GOV_1": "yes", "GOV_2": "mostly", "RES_1": "no", **overrides}
-    services.answers_save(response, actor=contact, values=ids(questions, **values))
-    attach(response, contact, questions["GOV-1"])
 
 
 def submitted(response, people, questions):
@@ -159,6 +143,9 @@ def test_numbers_keep_their_decimals_and_an_empty_value_clears_an_answer(respons
     ("RES-3", "seven", "Enter a number, such as 12 or 12.5."),
     ("RES-3", "1e400", "Enter a number, such as 12 or 12.5."),
     ("RES-3", "NaN", "Enter a number, such as 12 or 12.5."),
+    ("RES-3", "1,5", "Enter a number, such as 12 or 12.5."),
+    ("RES-3", "١٢", "Enter a number, such as 12 or 12.5."),
+    ("RES-3", float("inf"), "Enter a number, such as 12 or 12.5."),
     ("RES-3", [3], "The answer must be a number."),
     ("RES-4", "31/03/2025", "Enter a date as YYYY-MM-DD."),
     ("RES-4", "2025-02-30", "Enter a date as YYYY-MM-DD."),
@@ -188,8 +175,6 @@ def test_unknown_questions_are_refused_by_name(response_a, people, questions):
 
 
 def security_question_of_another_template():
-    from tests.diligence.factories import QuestionFactory
-
     return QuestionFactory()
 
 
@@ -217,8 +202,6 @@ def test_evidence_is_a_document_of_the_provider_attached_to_the_answer(response_
 
 
 def test_a_file_question_is_answered_by_its_file(response_a, people):
-    from tests.diligence.factories import QuestionFactory
-
     template = response_a.campaign.template
     question = QuestionFactory(section=template.sections.first(), code="GOV-9",
                                question_type="file")

@@ -9,8 +9,8 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from tests.diligence.answering import api_for, attach, complete
 from tests.diligence.factories import TemplateFactory
-from tests.diligence.test_campaigns import attach, complete
 from tests.factories import ProviderFactory, pdf_bytes
 from tether.core.roles import Role
 from tether.diligence import campaign_services as services
@@ -182,8 +182,6 @@ def test_the_review_page_costs_a_bounded_number_of_queries(login, people, respon
 
 def test_the_campaign_api_sends_reviews_and_accepts(people, questions, provider_a, provider_b,
                                                     django_capture_on_commit_callbacks):
-    from tests.diligence.test_portal_answers import api_for
-
     api = api_for(people["manager"])
     with django_capture_on_commit_callbacks(execute=True):
         created = api.post("/api/diligence/campaigns/", {
@@ -230,8 +228,6 @@ def test_the_campaign_api_sends_reviews_and_accepts(people, questions, provider_
 ])
 def test_campaigns_with_wrong_input_over_the_api_are_400(people, questions, provider_a, body,
                                                          field):
-    from tests.diligence.test_portal_answers import api_for
-
     data = {"name": "API review", "template": questions["GOV-1"].section.template_id,
             "due_date": (timezone.localdate() + timedelta(days=9)).isoformat(),
             "providers": [provider_a.pk], **body}

@@ -6,11 +6,9 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from tests.accounts import force_login
-from tests.diligence.test_campaigns import complete, ids
+from tests.diligence.answering import api_for, complete, ids
 from tests.factories import pdf_bytes
 from tether.core.roles import Role
 from tether.diligence import campaign_services as services
@@ -26,12 +24,6 @@ XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
 def page(response) -> str:
     return f"/portal/questionnaires/{response.pk}/"
-
-
-def api_for(user) -> APIClient:
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
-    return client
 
 
 def form(questions, **values) -> dict:

@@ -234,3 +234,44 @@ def test_methodology_publish_refuses_an_invalid_config_and_keeps_the_current(use
                                      change_note="")
     assert "Matrix row 1 must have one cell per impact level (5)." in error.value.messages
     assert engine.methodology_current().version == 1
+
+
+def test_moving_a_risk_to_another_provider_rescores_both(portfolio, users,
+                                                         django_capture_on_commit_callbacks):
+    provider, _, risk = portfolio
+    other = ProviderFactory(country="FR", service_countries=[], data_storage_countries=[])
+    rescore()
+    risk.provider = other  # as a model form leaves the instance before the service runs
+    with django_capture_on_commit_callbacks(execute=True):
+        services.risk_update(risk, actor=users["risk_officer"], data={"provider": other})
+    inputs = {i["input"]: i for i in ProviderScore.objects.get(provider=provider)
+              .explanation["inputs"]}
+    assert inputs["risks"]["value"] == 0  # the old provider no longer carries the risk
+    moved = {i["input"]: i for i in ProviderScore.objects.get(provider=other)
+             .explanation["inputs"]}
+    assert moved["risks"]["value"] == pytest.approx(33.33, abs=0.01)
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"appetite": {"default": ["low"]}}, "The appetite for default is an unknown rating"),
+    ({"provider_appetite": ["low"]}, "The provider appetite is an unknown rating"),
+    ({"score_bands": [{"below": 50, "rating": ["low"]}, {"rating": "high"}]},
+     "Score band 1 needs a known rating."),
+    ({"ratings": [{"code": ["x"]}, {"code": "y"}]}, "Every rating code must be text."),
+    ({"likelihood": [{"level": n, "label": str(n)} for n in range(1, 12)]},
+     "The likelihood scale may have at most 10 levels."),
+])
+def test_malformed_methodologies_are_named_not_crashed_on(change, message):
+    from tether.risk.methodology import methodology_errors
+
+    config = {**copy.deepcopy(DEFAULT_CONFIG), **change}
+    assert any(error.startswith(message) for error in methodology_errors(config))
+
+
+def test_a_spend_band_limit_must_be_an_amount():
+    from tether.risk.methodology import methodology_errors
+
+    config = copy.deepcopy(DEFAULT_CONFIG)
+    config["intake"]["spend_bands"][0]["below"] = "x"
+    assert "Every intake spend band but the last needs “below”, an amount." in \
+        methodology_errors(config)

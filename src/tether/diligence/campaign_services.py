@@ -39,7 +39,13 @@ from tether.diligence.choices import (
     TemplateStatus,
 )
 from tether.diligence.models import Answer, Campaign, Question, QuestionnaireResponse
-from tether.diligence.scoring import asked_codes, is_answered, options_of, score_response
+from tether.diligence.scoring import (
+    QuestionRule,
+    asked_codes,
+    is_answered,
+    options_of,
+    score_response,
+)
 from tether.documents.models import Document, DocumentKind
 from tether.registry.models import Provider
 
@@ -48,6 +54,8 @@ COMMENT_MAX = 5_000
 # Beyond this an answer is a typing accident, and JSON numbers lose precision anyway.
 NUMBER_LIMIT = Decimal(10) ** 15
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+# Digits and a decimal point: "1,5" and "1,500" are refused rather than guessed at.
+NUMBER = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)", re.ASCII)
 
 
 # --- e-mail -----------------------------------------------------------------------------------
@@ -244,8 +252,11 @@ def clean_value(question: Question, raw):
                            for option in options)
         raise ValidationError(f"Choose one of {labels}.")
     if kind == QuestionType.NUMBER:
+        text = raw.strip() if isinstance(raw, str) else str(raw)
         try:
-            number = Decimal(raw.strip().replace(",", "") if isinstance(raw, str) else str(raw))
+            if isinstance(raw, str) and not NUMBER.fullmatch(text):
+                raise ValueError
+            number = Decimal(text)
         except (InvalidOperation, ValueError):
             raise ValidationError("Enter a number, such as 12 or 12.5.") from None
         if not number.is_finite() or abs(number) >= NUMBER_LIMIT:
@@ -263,8 +274,6 @@ def clean_value(question: Question, raw):
 
 
 def options_of_question(question: Question) -> list[dict]:
-    from tether.diligence.scoring import QuestionRule
-
     return options_of(QuestionRule.of(question, {}))
 
 
@@ -277,8 +286,9 @@ def clean_comment(raw) -> str:
 def _cleaned(questionnaire: Questionnaire, values: dict, comments: dict):
     """Each value and comment checked; errors by question id, naming the question."""
     cleaned_values, cleaned_comments, errors = {}, {}, {}
-    for entries, cleaner, target in ((values, clean_value, cleaned_values),
-                                     (comments, None, cleaned_comments)):
+    for entries, clean, target in (
+            (values, clean_value, cleaned_values),
+            (comments, lambda _question, raw: clean_comment(raw), cleaned_comments)):
         for key, raw in entries.items():
             question = questionnaire.question(key)
             if question is None:
@@ -286,8 +296,7 @@ def _cleaned(questionnaire: Questionnaire, values: dict, comments: dict):
                     f"Question “{str(key)[:40]}” is not part of this questionnaire.")
                 continue
             try:
-                target[question.pk] = (cleaner(question, raw) if cleaner
-                                       else clean_comment(raw))
+                target[question.pk] = clean(question, raw)
             except ValidationError as error:
                 errors.setdefault(str(question.pk), []).extend(
                     f"{question.code} {message}" for message in error.messages)

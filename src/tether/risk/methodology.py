@@ -95,6 +95,7 @@ DEFAULT_CONFIG = {
     ],
 }
 
+MAX_LEVELS = 10  # per scale: a matrix of at most 10 × 10 cells
 RESIDUAL_INPUTS = ("inherent", "risks", "questionnaire", "location")
 INTAKE_FACTORS = ("criticality", "data_sensitivity", "system_access", "substitutability")
 
@@ -216,14 +217,18 @@ def methodology_errors(raw) -> list[str]:
             continue
         if numbers != list(range(1, len(numbers) + 1)) or len(numbers) < 2:
             errors.append(f"The {scale} scale must number its levels 1, 2, 3… (at least 2).")
+        elif len(numbers) > MAX_LEVELS:
+            errors.append(f"The {scale} scale may have at most {MAX_LEVELS} levels.")
         elif any(not label.strip() for label in labels):
             errors.append(f"Every {scale} level needs a label.")
         else:
             scales[scale] = len(numbers)
     try:
-        codes = [str(r["code"]) for r in raw["ratings"]]
+        codes = [r["code"] for r in raw["ratings"]]
     except (TypeError, KeyError):
         return [*errors, "Ratings must be a list of {code, label, color}."]
+    if not all(isinstance(code, str) for code in codes):
+        return [*errors, "Every rating code must be text."]
     if len(codes) < 2 or len(set(codes)) != len(codes) or not all(c.strip() for c in codes):
         errors.append("Ratings need at least two distinct, non-empty codes.")
     known = set(codes)
@@ -247,9 +252,9 @@ def methodology_errors(raw) -> list[str]:
         errors.append("The appetite needs a default rating.")
     else:
         for category, code in appetite.items():
-            if code not in known:
+            if not _is_known(code, known):
                 errors.append(f"The appetite for {category} is an unknown rating: {code}.")
-    if raw["provider_appetite"] not in known:
+    if not _is_known(raw["provider_appetite"], known):
         errors.append(f"The provider appetite is an unknown rating: {raw['provider_appetite']}.")
     errors += _band_errors(raw["score_bands"], known)
     errors += _weight_errors(raw["residual_weights"])
@@ -262,6 +267,10 @@ def methodology_errors(raw) -> list[str]:
     return errors
 
 
+def _is_known(code, known: set) -> bool:
+    return isinstance(code, str) and code in known
+
+
 def _is_number_between(value, low, high) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and low <= value <= high
 
@@ -271,7 +280,7 @@ def _band_errors(bands, known) -> list[str]:
         return ["Score bands must be a non-empty list."]
     errors, previous = [], None
     for number, band in enumerate(bands, start=1):
-        if not isinstance(band, dict) or band.get("rating") not in known:
+        if not isinstance(band, dict) or not _is_known(band.get("rating"), known):
             errors.append(f"Score band {number} needs a known rating.")
             continue
         if "below" in band:
@@ -319,6 +328,8 @@ def _intake_errors(intake) -> list[str]:
         errors.append("Intake spend bands must list {below, points}, the last without below.")
     elif "below" in bands[-1]:
         errors.append("The last intake spend band must leave out “below”.")
+    elif not all(_is_number_between(b["below"], 0, 1e15) for b in bands[:-1]):
+        errors.append("Every intake spend band but the last needs “below”, an amount.")
     if not _is_number_between(intake.get("location_points"), 0, 1000):
         errors.append("Intake location points must be a number of 0 or more.")
     return errors

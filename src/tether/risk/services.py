@@ -4,7 +4,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from tether.core.audit import record_change
-from tether.core.models import AuditAction
+from tether.core.models import AuditAction, Job
 from tether.core.services import ModelServices, object_create, object_delete, object_update
 from tether.risk import engine
 from tether.risk.methodology import DEFAULT_CATEGORIES, DEFAULT_CONFIG, MethodologyConfig
@@ -34,7 +34,7 @@ def methodology_install_default(*, actor=None) -> Methodology:
 
 
 def methodology_publish(*, actor, config: dict, name: str, change_note: str,
-                        source: str = "web") -> Methodology:
+                        source: str = "web") -> tuple[Methodology, Job]:
     """Make a new methodology version current and queue the rescoring of everything."""
     from tether.risk.tasks import rescore_enqueue
 
@@ -55,11 +55,12 @@ def methodology_publish(*, actor, config: dict, name: str, change_note: str,
 
 
 def _provider_ids_of(risk: Risk) -> list[int]:
-    if risk.provider_id:
-        return [risk.provider_id]
-    if risk.arrangement_id:
-        return [risk.arrangement.provider_id]
-    return []
+    """The provider whose score the risk feeds, as stored (not as a form may have changed it)."""
+    stored = Risk.objects.filter(pk=risk.pk).values_list(
+        "provider_id", "arrangement__provider_id").first()
+    if stored is None:
+        return []
+    return [pk for pk in stored if pk][:1]
 
 
 def _rerate_and_announce(risk: Risk) -> None:
