@@ -184,6 +184,21 @@ def test_a_second_run_refuses_and_changes_nothing(generated):
     assert (Risk.objects.count(), AuditEntry.objects.count()) == (risks, entries)
 
 
+def test_a_run_without_risks_can_be_followed_by_one_that_reuses_its_questionnaire(register):
+    risk_data_generate(seed=1, risks_per_provider=0, intake_share=0, questionnaire_share=0.3)
+    risk_data_generate(**OPTIONS)
+    assert QuestionnaireTemplate.objects.filter(name=SYNTHETIC_QUESTIONNAIRE).count() == 1
+    responses = QuestionnaireResponse.objects.filter(campaign__name=SYNTHETIC_QUESTIONNAIRE)
+    assert responses.count() == responses.values("provider").distinct().count() == 30
+
+
+def test_the_generated_questionnaire_follows_an_existing_draft_of_it(register):
+    QuestionnaireTemplate.objects.create(name=SYNTHETIC_QUESTIONNAIRE, version=1)
+    risk_data_generate(**OPTIONS)
+    published = QuestionnaireTemplate.objects.get(status=TemplateStatus.PUBLISHED)
+    assert (published.name, published.version) == (SYNTHETIC_QUESTIONNAIRE, 2)
+
+
 def test_without_country_ratings_none_are_written(register):
     risk_data_generate(**OPTIONS, country_ratings=False)
     assert not CountryRisk.objects.exists()

@@ -10,7 +10,7 @@ import copy
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 
 from tether.core.audit import BulkChange, record_bulk, record_change, snapshot
@@ -67,6 +67,16 @@ def _check_name(name: str, *, template: QuestionnaireTemplate | None = None) -> 
                                        "version of it, or choose another name."})
 
 
+def _new_template(data: dict, *, actor, source: str) -> QuestionnaireTemplate:
+    """Create a template row; a version taken meanwhile by another request is a clear error."""
+    try:
+        with transaction.atomic():
+            return object_create(QuestionnaireTemplate, actor=actor, source=source, data=data)
+    except IntegrityError:
+        raise ValidationError(f"Version {data['version']} of “{data['name']}” was just created "
+                              "by someone else: reload and try again.") from None
+
+
 def _created(instances) -> list[BulkChange]:
     return [BulkChange(i.pk, str(i), AuditAction.CREATE, None, snapshot(i)) for i in instances]
 
@@ -83,8 +93,8 @@ def template_create(*, actor, data: dict, source: str = "web") -> QuestionnaireT
     """Start a new questionnaire, as a draft."""
     data = _only(data, TEMPLATE_FIELDS)
     _check_name(data.get("name", ""))
-    return object_create(QuestionnaireTemplate, actor=actor, source=source,
-                         data={**data, "status": TemplateStatus.DRAFT, "version": 1})
+    return _new_template({**data, "status": TemplateStatus.DRAFT, "version": 1}, actor=actor,
+                         source=source)
 
 
 @transaction.atomic
@@ -175,10 +185,10 @@ def template_new_version(template: QuestionnaireTemplate, *, actor,
     if draft is not None:
         raise ValidationError(f"{draft} is already a draft of this questionnaire: change that "
                               "one, or delete it first.")
-    new = object_create(QuestionnaireTemplate, actor=actor, source=source, data={
+    new = _new_template({
         "name": template.name, "description": template.description,
         "version": _next_version(template.name), "status": TemplateStatus.DRAFT,
-    })
+    }, actor=actor, source=source)
     _build(new, spec_of(template), actor=actor, source=source)
     return new
 
@@ -213,10 +223,10 @@ def template_import(*, actor, spec: TemplateSpec, publish: bool = False,
     if draft is not None:
         raise ValidationError(f"{draft} is a draft of this questionnaire: publish or delete it "
                               "before importing a new version, or import under another name.")
-    template = object_create(QuestionnaireTemplate, actor=actor, source=source, data={
+    template = _new_template({
         "name": name, "description": spec.description, "version": _next_version(name),
         "status": TemplateStatus.DRAFT,
-    })
+    }, actor=actor, source=source)
     _build(template, spec, actor=actor, source=source)
     if publish:
         template = template_publish(template, actor=actor, source=source)
