@@ -137,6 +137,9 @@ def test_a_worker_killed_mid_job_loses_nothing_and_duplicates_nothing(tmp_path):
     def job_row():
         return database.execute("SELECT status, attempts FROM core_job").fetchone()
 
+    def job_error():
+        return database.execute("SELECT message, error FROM core_job").fetchone()
+
     env = {**user_environment(), "TETHER_DATA_DIR": str(tmp_path)}
     worker = subprocess.Popen([sys.executable, "-m", "tether.cli", "worker", "--no-reload",
                                "--no-startup-delay", "--interval", "0.1"], env=env,
@@ -150,12 +153,12 @@ def test_a_worker_killed_mid_job_loses_nothing_and_duplicates_nothing(tmp_path):
     finally:
         worker.kill()
         worker.wait()
-    assert job_row() == ("running", 1)
+    assert job_row() == ("running", 1), job_error()
     time.sleep(1.2)
     second = run_tether("worker", "--batch", "--no-startup-delay", data_dir=tmp_path,
                         extra_env={"TETHER_JOB_STALE_SECONDS": "1"})
     assert second.returncode == 0, second.stderr
-    assert job_row() == ("succeeded", 2)
+    assert job_row() == ("succeeded", 2), (job_error(), second.stdout, second.stderr)
     scores = database.execute("SELECT COUNT(*) FROM risk_providerscore").fetchone()[0]
     history = database.execute(
         "SELECT COUNT(*), COUNT(DISTINCT provider_id) FROM risk_providerscorehistory").fetchone()
