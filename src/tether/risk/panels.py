@@ -31,7 +31,7 @@ def _risks_panel(request, risks, *, more: str, add: str, config=None, exclude=()
                  context={"table": table, "add_url": add_url})
 
 
-@contribute_panels("registry.provider")
+@contribute_panels("registry.provider", order=10)
 def provider_panels(request, provider) -> list[Panel]:
     user = request.user
     panels, config = [], None
@@ -66,7 +66,7 @@ def provider_panels(request, provider) -> list[Panel]:
     return panels
 
 
-@contribute_panels("registry.arrangement")
+@contribute_panels("registry.arrangement", order=10)
 def arrangement_panels(request, arrangement) -> list[Panel]:
     user = request.user
     panels = []
@@ -91,7 +91,7 @@ def arrangement_panels(request, arrangement) -> list[Panel]:
     return panels
 
 
-@contribute_panels("registry.activity")
+@contribute_panels("registry.activity", order=10)
 def activity_panels(request, activity) -> list[Panel]:
     if not request.user.can("view", Risk):
         return []

@@ -41,14 +41,18 @@ class Panel:
 CONTRIBUTED_PANELS: dict[str, list] = {}
 
 
-def contribute_panels(model_label: str):
+def contribute_panels(model_label: str, *, order: int = 50):
     """Declare a function returning panels for the detail page of `model_label`'s objects.
 
-    Contributed panels come first: they carry the figures people look for (score, tier).
+    Contributed panels come first, lowest `order` first: they carry the figures people look
+    for (score, tier).
     """
 
     def register(function):
-        CONTRIBUTED_PANELS.setdefault(model_label.lower(), []).append(function)
+        function.panel_order = order
+        panels = CONTRIBUTED_PANELS.setdefault(model_label.lower(), [])
+        panels.append(function)
+        panels.sort(key=lambda f: f.panel_order)
         return function
 
     return register

@@ -3,7 +3,9 @@
 import time
 
 from django.core.management.base import BaseCommand
+from django.test.utils import override_settings
 
+from tether.diligence.demo import diligence_demo_load
 from tether.portal.demo import exchange_demo_load
 from tether.registry.demo import demo_load
 from tether.risk.demo import risk_demo_load
@@ -12,6 +14,9 @@ from tether.risk.demo import risk_demo_load
 class Command(BaseCommand):
     help = "Load the demo portfolio (two organisations, ~300 providers, ~400 arrangements)."
 
+    # The demo's people and providers are made up: their invitations, campaign e-mails and
+    # reminders go nowhere, even where a real mail server is configured.
+    @override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")
     def handle(self, *args, **options):
         started = time.perf_counter()
         counts = demo_load()
@@ -19,6 +24,7 @@ class Command(BaseCommand):
             self.stdout.write("The demo portfolio is already loaded; nothing changed.")
             return
         counts.update(exchange_demo_load())
+        counts.update(diligence_demo_load())
         counts.update(risk_demo_load())
         seconds = time.perf_counter() - started
         summary = ", ".join(f"{count} {name}" for name, count in counts.items())
