@@ -56,7 +56,10 @@ def start_tether(data_dir: Path):
     admin.set_password(password)
     admin.save()
     totp_device_create(actor=None, user=admin, source="screenshots")
-    for contact in User.objects.filter(role=Role.PROVIDER_CONTACT)[:1]:
+    # The demo's contact (the one who can log in) if there is one, else any.
+    for contact in User.objects.filter(role=Role.PROVIDER_CONTACT).order_by(
+            "-last_name", "username").filter(username="lena.contact")[:1] or \
+            User.objects.filter(role=Role.PROVIDER_CONTACT)[:1]:
         contact.set_password(password)  # the portal, photographed from the inside
         contact.save()
     # The provider with most arrangements makes the fullest detail page.
@@ -105,6 +108,7 @@ def take_screenshots(url: str, admin, password: str, provider, out: Path) -> lis
         password__startswith="!").first()
     open_request = InformationRequest.objects.filter(
         provider_id=contact.provider_id, status="open").first() if contact else None
+    risk_pages = _risk_and_diligence_pages(contact)
 
     out.mkdir(parents=True, exist_ok=True)
     problems = []
@@ -146,6 +150,8 @@ def take_screenshots(url: str, admin, password: str, provider, out: Path) -> lis
         shoot("provider-detail", provider.get_absolute_url())
         shoot("arrangement-form", "/registry/arrangements/add/", prepare=choose_provider)
         shoot("audit-verify", "/audit/verify/", full_page=False)
+        for name, path in risk_pages["internal"]:
+            shoot(name, path, full_page=not name.startswith("questionnaire"))
         if contact is not None:
             page = browser.new_context(base_url=url, viewport={"width": WIDTH, "height": HEIGHT}
                                        ).new_page()
@@ -158,8 +164,35 @@ def take_screenshots(url: str, admin, password: str, provider, out: Path) -> lis
             if open_request is not None:
                 shoot("portal-request", f"/portal/requests/{open_request.pk}/")
             shoot("portal-documents", "/portal/documents/")
+            for name, path in risk_pages["portal"]:
+                shoot(name, path, full_page=False)  # a long questionnaire: its first screen
         browser.close()
     return problems
+
+
+def _risk_and_diligence_pages(contact) -> dict[str, list[tuple[str, str]]]:
+    """Risk and due-diligence pages worth a picture, where the demo has something to show."""
+    from django.urls import reverse
+
+    from tether.diligence.models import QuestionnaireResponse
+    from tether.risk.models import ProviderScore
+
+    internal = [("risk-heat-map", reverse("risk:heat_map")),
+                ("risk-methodology", reverse("risk:methodology"))]
+    riskiest = ProviderScore.objects.order_by("-residual_score").first()
+    if riskiest is not None:
+        internal.append(("risk-explain", reverse("risk:provider_explain",
+                                                 args=[riskiest.provider_id])))
+    submitted = QuestionnaireResponse.objects.filter(status="submitted").first()
+    if submitted is not None:
+        internal.append(("questionnaire-review", submitted.get_absolute_url()))
+    portal = []
+    draft = QuestionnaireResponse.objects.filter(
+        provider_id=contact.provider_id, status="draft").first() if contact else None
+    if draft is not None:
+        portal.append(("portal-questionnaire",
+                       reverse("diligence:portal_response", args=[draft.pk])))
+    return {"internal": internal, "portal": portal}
 
 
 def main() -> None:
