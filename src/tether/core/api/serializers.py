@@ -63,15 +63,11 @@ def json_input_error(field, value) -> str | None:
     return None
 
 
-class TetherModelSerializer(CountryFieldMixin, serializers.ModelSerializer):
-    display = serializers.SerializerMethodField()
-
-    def get_display(self, obj) -> str:
-        return str(obj)
+class StrictJSONInput:
+    """A serializer mixin: JSON input must have the types and forms the schema names. (Form
+    input is text throughout; DRF's conversions are what it needs.)"""
 
     def to_internal_value(self, data):
-        # JSON input must have the types and forms the schema names. (Form input is text
-        # throughout; DRF's conversions are what it needs.)
         if isinstance(data, Mapping) and not hasattr(data, "getlist"):
             errors = {}
             for name, field in self.fields.items():
@@ -82,6 +78,17 @@ class TetherModelSerializer(CountryFieldMixin, serializers.ModelSerializer):
             if errors:
                 raise serializers.ValidationError(errors)
         return super().to_internal_value(data)
+
+
+class StrictSerializer(StrictJSONInput, serializers.Serializer):
+    """An input serializer (an action's body) whose JSON values must have the schema's types."""
+
+
+class TetherModelSerializer(StrictJSONInput, CountryFieldMixin, serializers.ModelSerializer):
+    display = serializers.SerializerMethodField()
+
+    def get_display(self, obj) -> str:
+        return str(obj)
 
     def validate(self, attrs):
         attrs = super().validate(attrs)

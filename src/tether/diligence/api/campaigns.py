@@ -1,7 +1,6 @@
 """Campaigns and responses over the API: ours under campaigns/ and responses/, the provider
 contacts' own under portal/responses/ (their provider's responses only; any other is 404)."""
 
-from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count
@@ -14,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
 from tether.core.api.permissions import RolePermission
-from tether.core.api.serializers import TetherModelSerializer, json_input_error
+from tether.core.api.serializers import StrictSerializer, TetherModelSerializer
 from tether.diligence import campaign_services as services
 from tether.diligence.campaign_filtersets import CampaignFilterSet, ResponseFilterSet
 from tether.diligence.campaign_selectors import answer_sheet, portal_responses
@@ -38,22 +37,6 @@ def _invalid(error: ValidationError, field: str | None = None) -> serializers.Va
         detail = error.message_dict
         return serializers.ValidationError({field: detail} if field else detail)
     return serializers.ValidationError({field or "non_field_errors": error.messages})
-
-
-class StrictSerializer(serializers.Serializer):
-    """An input serializer whose JSON values must have the types the schema names."""
-
-    def to_internal_value(self, data):
-        if isinstance(data, Mapping) and not hasattr(data, "getlist"):
-            errors = {}
-            for name, field in self.fields.items():
-                if not field.read_only and name in data:
-                    message = json_input_error(field, data[name])
-                    if message:
-                        errors[name] = [message]
-            if errors:
-                raise serializers.ValidationError(errors)
-        return super().to_internal_value(data)
 
 
 # --- serializers ---------------------------------------------------------------------------------

@@ -2,7 +2,6 @@
 through the template services, imported and exported as YAML, CSV or XLSX."""
 
 import io
-from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
@@ -17,7 +16,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
-from tether.core.api.serializers import TetherModelSerializer, json_input_error
+from tether.core.api.serializers import StrictSerializer, TetherModelSerializer
 from tether.core.api.viewsets import TetherModelViewSet
 from tether.diligence import template_services as services
 from tether.diligence.choices import QuestionType
@@ -47,21 +46,6 @@ class Conflict(APIException):
 
 def _detail(error: ValidationError):
     return error.message_dict if hasattr(error, "error_dict") else error.messages
-
-
-class StrictSerializer(serializers.Serializer):
-    """JSON values of the types the schema names (as `TetherModelSerializer` checks them)."""
-
-    def to_internal_value(self, data):
-        if isinstance(data, Mapping) and not hasattr(data, "getlist"):
-            errors = {}
-            for name, field in self.fields.items():
-                message = json_input_error(field, data[name]) if name in data else None
-                if message:
-                    errors[name] = [message]
-            if errors:
-                raise serializers.ValidationError(errors)
-        return super().to_internal_value(data)
 
 
 class OptionSerializer(StrictSerializer):
