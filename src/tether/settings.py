@@ -82,6 +82,9 @@ INSTALLED_APPS = [
     "tether.portal",
     "tether.diligence",
     "tether.risk",
+    "tether.continuity",
+    "tether.dependence",
+    "tether.decisions",
 ]
 
 MIDDLEWARE = [

@@ -12,6 +12,9 @@ urlpatterns = [
     path("", include("tether.portal.urls")),
     path("", include("tether.diligence.urls")),
     path("risk/", include("tether.risk.urls")),
+    path("continuity/", include("tether.continuity.urls")),
+    path("dependence/", include("tether.dependence.urls")),
+    path("decisions/", include("tether.decisions.urls")),
     path("api/", include("tether.api_urls")),
 ]
 

@@ -19,14 +19,17 @@ INTERNAL_ROLES = frozenset(Role) - {Role.PROVIDER_CONTACT}
 # here and reads everything internal. Executives and auditors only read.
 # "documents" and "requests" (what is exchanged with providers) belong to everyone who
 # works with providers, and so do due-diligence questionnaires ("diligence"). How risk is
-# rated ("methodology") is the administrator's; "jobs" are queued by the services of other
+# rated ("methodology") is the administrator's; exit plans ("continuity") belong to those
+# who manage providers and their risk, keep-or-outsource cases ("decisions") to the vendor
+# manager; "jobs" are queued by the services of other
 # domains, never written directly.
 WRITE_DOMAINS: dict[str, frozenset[str]] = {
     Role.ADMIN: frozenset({"registry", "risk", "security", "performance", "users",
-                           "documents", "requests", "diligence", "methodology"}),
+                           "documents", "requests", "diligence", "methodology", "continuity",
+                           "decisions"}),
     Role.VENDOR_MANAGER: frozenset({"registry", "performance", "documents", "requests",
-                                    "diligence"}),
-    Role.RISK_OFFICER: frozenset({"risk", "documents", "requests", "diligence"}),
+                                    "diligence", "continuity", "decisions"}),
+    Role.RISK_OFFICER: frozenset({"risk", "documents", "requests", "diligence", "continuity"}),
     Role.SECURITY_OFFICER: frozenset({"security", "documents", "requests", "diligence"}),
     Role.EXECUTIVE: frozenset(),
     Role.AUDITOR: frozenset(),
