@@ -8,6 +8,12 @@ from tether.risk.models import ArrangementIntake, Control, CountryRisk, Risk, Ri
 
 
 def category(code: str = "loss_of_control") -> RiskCategory:
+    """A default category; installed first where a flush removed the migration's rows
+    (transactional and browser tests)."""
+    from tether.risk.services import methodology_install_default
+
+    if not RiskCategory.objects.filter(code=code).exists():
+        methodology_install_default()
     return RiskCategory.objects.get(code=code)
 
 
