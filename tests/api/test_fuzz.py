@@ -38,6 +38,8 @@ from schemathesis.specs.openapi.checks import (
 
 from tests import factories
 from tests.accounts import give_authenticator
+from tests.continuity.factories import continuity_objects
+from tests.decisions.factories import decision_objects
 from tests.diligence.factories import AnswerFactory, QuestionFactory, ResponseFactory
 from tests.risk.factories import risk_objects
 from tether.core.roles import Role
@@ -138,6 +140,8 @@ def api_token(db, settings):
         AnswerFactory(response=ResponseFactory(provider=arrangement.provider))
         QuestionFactory(section__template__status="draft")  # a template still editable
         risk_objects(arrangement.provider, arrangement)
+        decision_objects(arrangement.provider)
+        continuity_objects(arrangement)
         Invitation.objects.create(provider=arrangement.provider, email="x@example.com",
                                   token_hash=f"{arrangement.pk:064d}",
                                   expires_at=arrangement.created, invited_by=admin)

@@ -15,6 +15,8 @@ from rest_framework.test import APIClient
 
 from tests.accounts import force_login
 from tests.cases import CASES
+from tests.continuity.factories import continuity_objects
+from tests.decisions.factories import decision_objects
 from tests.diligence.factories import QuestionFactory, ResponseFactory
 from tests.factories import InformationRequestFactory, make_document
 from tests.risk.factories import risk_objects
@@ -45,6 +47,9 @@ OWN_ACCOUNT = {"account_security", "two_factor_setup", "password_change",
 MODEL_OF_PAGE = {"home": (Arrangement, "view"), "import": (Provider, "add"),
                  "value_chain": (Activity, "view"), "value_chain_of": (Activity, "view"),
                  "export": (Provider, "view"), "user_security": (User, "change")}
+# Pages that answer only once told what to answer about.
+EXAMPLE_QUERY = {"what_if_export": "?kind=country&country=DE",
+                 "dependence-what-if": "?kind=country&country=DE"}
 DOCS = {"schema", "swagger-ui", "redoc", "api-root"}
 ROLES = [*sorted(INTERNAL_ROLES), "contact_a", "contact_b"]
 
@@ -132,6 +137,8 @@ def objects(users, provider_a, provider_b):
     made[Section] = made[Question].section
     made[QuestionnaireTemplate] = made[Section].template
     made.update(risk_objects(provider_b, made[Arrangement]))
+    made.update(continuity_objects(made[Arrangement]))
+    made.update(decision_objects(provider_b))
     made[Invitation] = Invitation.objects.create(
         provider=provider_b, email="new@beta.example", token_hash="0" * 64,
         expires_at=timezone.now() + timedelta(days=1))
@@ -166,7 +173,7 @@ def test_role_sees_exactly_what_it_may(role, users, objects):
     for route, name, model, action in endpoints():
         if action in ("public", "portal") or name == "logout":
             continue
-        url = concrete(route, objects.get(model))
+        url = concrete(route, objects.get(model)) + EXAMPLE_QUERY.get(name, "")
         browser_page = name in ("swagger-ui", "redoc") or not route.startswith("api/")
         client = client_for(user, api=not browser_page)
         response = client.get(url)

@@ -35,6 +35,26 @@ MENU = [
         MenuItem("Country ratings", "risk:countryrisk_list", "risk.CountryRisk"),
         MenuItem("Methodology", "risk:methodology", "risk.Methodology"),
     ]),
+    ("Continuity", [
+        MenuItem("Exit readiness", "continuity:readiness", "continuity.ExitPlan"),
+        MenuItem("Exit plans", "continuity:exitplan_list", "continuity.ExitPlan"),
+        MenuItem("Exit plan tests", "continuity:exitplantest_list", "continuity.ExitPlanTest"),
+        MenuItem("In-house capability", "continuity:capability_coverage",
+                 "continuity.InHouseCapability"),
+        MenuItem("Alternatives per service", "continuity:alternative_coverage",
+                 "continuity.ServiceAlternative"),
+    ]),
+    ("Decisions", [
+        MenuItem("Keep or outsource", "decisions:decisioncase_list", "decisions.DecisionCase"),
+        MenuItem("Open a case…", "decisions:decisioncase_add", "decisions.DecisionCase",
+                 action="add"),
+    ]),
+    ("Dependence", [
+        MenuItem("Concentration", "dependence:concentration", "registry.Arrangement"),
+        MenuItem("Supply chain", "dependence:supply_chain", "registry.Arrangement"),
+        MenuItem("Subcontracting network", "dependence:network", "registry.Arrangement"),
+        MenuItem("What if it fails", "dependence:what_if", "registry.Arrangement"),
+    ]),
     ("Exchange", [
         MenuItem("Documents", "documents:document_list", "documents.Document"),
         MenuItem("Upload a document…", "documents:document_add", "documents.Document",

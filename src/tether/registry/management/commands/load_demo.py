@@ -5,6 +5,8 @@ import time
 from django.core.management.base import BaseCommand
 from django.test.utils import override_settings
 
+from tether.continuity.demo import continuity_demo_load
+from tether.decisions.demo import decisions_demo_load
 from tether.diligence.demo import diligence_demo_load
 from tether.portal.demo import exchange_demo_load
 from tether.registry.demo import demo_load
@@ -26,6 +28,8 @@ class Command(BaseCommand):
         counts.update(exchange_demo_load())
         counts.update(diligence_demo_load())
         counts.update(risk_demo_load())
+        counts.update(continuity_demo_load())
+        counts.update(decisions_demo_load())
         seconds = time.perf_counter() - started
         summary = ", ".join(f"{count} {name}" for name, count in counts.items())
         self.stdout.write(self.style.SUCCESS(f"Demo loaded in {seconds:.1f} s: {summary}."))
