@@ -40,6 +40,7 @@ def test_spend_by_provider_counts_live_main_currency_arrangements(portfolio):
     assert [s.flagged for s in result.shares] == [True, True, False]
     assert result.level == "high"
     assert result.other_currencies == {"USD": 999}
+    assert figure("provider", "spend", top=1).groups == 3
 
 
 def test_spend_in_another_currency_is_its_own_figure(portfolio):

@@ -32,7 +32,7 @@ def bars_svg(items: list[tuple[str, float, str, bool]], *, title: str,
                          '<title>{}</title>', width, height, title, title)]
     for index, (label, percent, value, flagged) in enumerate(items):
         y = 5 + index * row
-        short = label if len(label) <= 30 else label[:29] + "…"
+        short = label if len(label) <= 26 else label[:25] + "…"
         bar = max(percent * scale, 1)
         parts.append(format_html(
             '<text x="{}" y="{}" text-anchor="end" font-size="12" fill="#212529">{}</text>'

@@ -64,10 +64,7 @@ class Concentration:
     level: str
     shares: list[Share]
     other_currencies: dict[str, float] = field(default_factory=dict)
-
-    @property
-    def groups(self) -> int:
-        return len(self.shares)
+    groups: int = 0  # every group counted, also those beyond the listed shares
 
     def top(self, n: int = 10) -> list[Share]:
         return self.shares[:n]
@@ -160,7 +157,7 @@ def concentration(*, dimension: str, measure: str, currency: str = MAIN_CURRENCY
         others = {code: float(total) for code, total in totals.items() if code != currency}
     return Concentration(dimension, measure, currency if measure == "spend" else None,
                          sum(value for _key, value in rows), round(hhi, 1), hhi_level(hhi),
-                         shares, others)
+                         shares, others, len(rows))
 
 
 def labels_for(dimension: str, keys: list[str]) -> dict[str, str]:

@@ -1,7 +1,7 @@
 """The dependence card on a provider's page: what depends on it, and a what-if link.
 
-One upward search from the provider over the edge list; loading the list is the cost, so the
-card reads it with one query and sums the dependants' arrangements in SQL.
+One upward search from the provider over the edge list, then the dependants' arrangements summed
+in SQL: two queries (a provider's page carries several apps' cards).
 """
 
 from django.db.models import Count, Q, Sum
@@ -27,18 +27,19 @@ def provider_exposure(provider_id: int, currency: str = MAIN_CURRENCY) -> tuple[
             if parent not in seen:
                 seen.add(parent)
                 stack.append(parent)
-    exposure = Exposure(provider_id)
+    exposure, direct = Exposure(provider_id), 0
     ids = list(seen)
     for start in range(0, len(ids), CHUNK):
         figures = live_arrangements().filter(provider_id__in=ids[start:start + CHUNK]).aggregate(
             spend=Sum("annual_cost", filter=Q(currency=currency)), count=Count("id"),
             critical=Count("id", filter=Q(is_critical=True)),
-            providers=Count("provider_id", distinct=True))
+            providers=Count("provider_id", distinct=True),
+            direct=Count("id", filter=Q(provider_id=provider_id)))
         exposure.spend += float(figures["spend"] or 0)
         exposure.arrangements += figures["count"]
         exposure.critical += figures["critical"]
         exposure.depending_providers += figures["providers"]
-    direct = live_arrangements().filter(provider_id=provider_id).count()
+        direct += figures["direct"]
     exposure.depending_providers -= direct > 0
     return exposure, direct
 
@@ -50,7 +51,7 @@ def provider_panels(request, provider) -> list[Panel]:
     exposure, direct = provider_exposure(provider.pk)
     return [Panel("Dependence", template="dependence/panels/exposure.html", context={
         "exposure": exposure, "direct_count": direct, "currency": MAIN_CURRENCY,
-        "spof": exposure.critical >= SPOF_MIN_CRITICAL and exposure.depending_providers > 0,
+        "spof": exposure.critical >= SPOF_MIN_CRITICAL,
         "what_if_url": f"{reverse('dependence:what_if')}?kind=provider&provider={provider.pk}",
         "network_url": f"{reverse('dependence:network')}?provider={provider.pk}",
     })]
