@@ -24,8 +24,8 @@ from tether.continuity.models import (
     InHouseCapability,
     ServiceAlternative,
 )
+from tether.core.exports import CONTENT_TYPES, write_spreadsheet
 from tether.core.views.generic import MAX_PER_PAGE, ObjectViewSet, Panel, ViewSetMixin
-from tether.risk.exports import CONTENT_TYPES, write_spreadsheet
 
 CAPABILITY_FILLS = {"none_recorded": "#dc3545", "0": "#a52834", "1": "#ffc107",
                     "2": "#0dcaf0", "3": "#198754"}

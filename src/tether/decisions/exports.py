@@ -1,5 +1,5 @@
 """Spreadsheet downloads of a case: its options with their ranges, and its actuals with the
-planned-vs-achieved figures (CSV or XLSX through the risk app's writer)."""
+planned-vs-achieved figures (CSV or XLSX through core.exports)."""
 
 from tether.decisions.models import COMPONENTS
 

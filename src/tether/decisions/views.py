@@ -15,13 +15,13 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.views import View
 
+from tether.core.exports import CONTENT_TYPES, write_spreadsheet
 from tether.core.views.display import object_fields
 from tether.core.views.generic import ObjectViewSet, ViewSetMixin
 from tether.decisions import charts, exports, filtersets, forms, selectors, services, tables
 from tether.decisions.choices import CaseStatus
 from tether.decisions.models import DecisionActual, DecisionCase, DecisionOption
 from tether.decisions.recommend import core_competency_warning, recommendation_draft
-from tether.risk.exports import CONTENT_TYPES, write_spreadsheet
 
 CASE_FIELDS = ["activity", "horizon_years", "currency", "discount_rate", "risk_cost_share",
                "description", "status", "chosen_option", "decided_on", "decided_by",

@@ -1,14 +1,14 @@
-"""CSV/XLSX downloads of every dependence table (the writer is the risk app's)."""
+"""CSV/XLSX downloads of every dependence table (written by core.exports)."""
 
 import tempfile
 
 from django.http import FileResponse
 from django.utils import timezone
 
+from tether.core.exports import CONTENT_TYPES, write_spreadsheet
 from tether.dependence.concentration import DIMENSIONS, MEASURES, Concentration
 from tether.dependence.graph import SupplyGraph, provider_names
 from tether.dependence.whatif import WhatIf, affected_rows
-from tether.risk.exports import CONTENT_TYPES, write_spreadsheet
 
 TABLES = ("concentration", "exposure", "spof", "chains", "what_if")
 

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views import View
 
+from tether.core.exports import CONTENT_TYPES
 from tether.core.views.generic import ObjectViewSet, ViewSetMixin
 from tether.dependence import exports
 from tether.dependence.charts import bars_svg, trend_svg
@@ -26,7 +27,6 @@ from tether.dependence.graph import SPOF_MIN_CRITICAL, provider_names, supply_gr
 from tether.dependence.models import ConcentrationSnapshot
 from tether.dependence.whatif import what_if
 from tether.registry.models import Arrangement, Provider
-from tether.risk.exports import CONTENT_TYPES
 
 TOP = 15
 GRAPH_DEPTH, GRAPH_LIMIT = 2, 120

@@ -8,12 +8,12 @@ and every problem is listed at once by row and column; one bad row and nothing i
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from tether.core.exports import write_spreadsheet
 from tether.registry.transfer.cells import CellError, as_text, date_value, is_empty, text
 from tether.registry.transfer.cells import country as country_code
 from tether.registry.transfer.importing import RowError
 from tether.registry.transfer.readers import FileProblem, open_table
 from tether.risk.country_services import country_risks_save
-from tether.risk.exports import write_spreadsheet
 from tether.risk.models import CountryRisk
 
 RATINGS = ("political", "economic", "legal")

@@ -20,6 +20,7 @@ from django.utils.html import format_html
 from django.views import View
 from django_countries import countries
 
+from tether.core.exports import CONTENT_TYPES, write_spreadsheet
 from tether.core.services import plain_services
 from tether.core.views.display import object_fields
 from tether.core.views.generic import (
@@ -38,7 +39,6 @@ from tether.risk.charts import Point, matrix_svg, score_chart_svg
 from tether.risk.choices import BusinessCriticality, DataSensitivity, RiskStatus, SystemAccess
 from tether.risk.country_services import COUNTRY_RISK
 from tether.risk.country_transfer import country_risks_export, country_risks_import
-from tether.risk.exports import CONTENT_TYPES, write_spreadsheet
 from tether.risk.intake_services import INTAKE
 from tether.risk.methodology import INTAKE_FACTORS, MethodologyConfig
 from tether.risk.models import (

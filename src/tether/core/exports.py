@@ -1,4 +1,4 @@
-"""Spreadsheet downloads of the risk app: CSV (UTF-8 with BOM, for Excel) or XLSX.
+"""Spreadsheet downloads for every app: CSV (UTF-8 with BOM, for Excel) or XLSX.
 
 Text a spreadsheet would run as a formula is prefixed with a quote (core.spreadsheet).
 """
