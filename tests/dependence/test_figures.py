@@ -5,6 +5,7 @@ import pytest
 from django.core.management import call_command
 
 from tests.factories import SubcontractingLinkFactory
+from tether.dependence import whatif as whatif_module
 from tether.dependence.concentration import concentration, hhi_level, hhi_of
 from tether.dependence.graph import SupplyGraph, supply_graph
 from tether.dependence.models import ConcentrationSnapshot
@@ -107,7 +108,16 @@ def test_walks_survive_a_cycle():
     assert graph.longest_chains() == []
 
 
-def test_what_if_a_subcontractor_fails(portfolio):
+@pytest.fixture(params=["focused", "portfolio"])
+def reading(request, monkeypatch):
+    """Both ways a what-if reads its figures: the depending providers' arrangements only, or
+    the whole portfolio's per-provider figures (a big failure, a warm graph). Same answers."""
+    if request.param == "portfolio":
+        monkeypatch.setattr(whatif_module, "FOCUSED_LIMIT", -1)
+    return request.param
+
+
+def test_what_if_a_subcontractor_fails(portfolio, reading):
     answer = what_if(SupplyGraph.load(), "subcontractor", str(portfolio.c2.pk))
     assert answer.failed == [portfolio.c2.pk]
     assert answer.providers_affected == 4
@@ -123,7 +133,7 @@ def test_what_if_a_subcontractor_fails(portfolio):
     assert [a["name"] for a in answer.activities] == ["Payments"]
 
 
-def test_what_if_a_provider_fails(portfolio):
+def test_what_if_a_provider_fails(portfolio, reading):
     answer = what_if(SupplyGraph.load(), "provider", str(portfolio.p1.pk))
     assert (answer.total, answer.critical, answer.direct_count) == (1, 1, 1)
     assert answer.spend == {"EUR": 50}
@@ -131,13 +141,13 @@ def test_what_if_a_provider_fails(portfolio):
     assert answer.arrangements[0].direct
 
 
-def test_what_if_a_group_fails_takes_every_member(portfolio):
+def test_what_if_a_group_fails_takes_every_member(portfolio, reading):
     answer = what_if(SupplyGraph.load(), "group", str(portfolio.p2.pk))
     assert sorted(answer.failed) == sorted([portfolio.p1.pk, portfolio.p2.pk])
     assert (answer.total, answer.critical, answer.spend) == (2, 2, {"EUR": 80})
 
 
-def test_what_if_a_country_fails(portfolio):
+def test_what_if_a_country_fails(portfolio, reading):
     graph = SupplyGraph.load()
     established = what_if(graph, "country", "DE")
     assert established.failed == [portfolio.p2.pk]

@@ -23,6 +23,8 @@ from tether.dependence.concentration import (
 from tether.registry.models import Arrangement, Provider, SubcontractingLink
 
 REQUEST_ATTRIBUTE = "_dependence_graph"
+# The most important arrangements first: critical, then by spend, then by reference.
+ARRANGEMENT_RANKING = ("-is_critical", F("annual_cost").desc(nulls_last=True), "reference")
 SPOF_MIN_CRITICAL = 2
 
 
@@ -42,13 +44,13 @@ class SupplyGraph:
     """Providers → subcontractors (down) and the reverse (up), with each provider's direct
     live figures (spend in the main currency, critical and all arrangements)."""
 
-    def __init__(self, edges, direct: dict[int, tuple[float, int, int]], currency: str):
+    def __init__(self, edges, direct: dict[int, tuple[float, int, int]] | None, currency: str):
         self.down: dict[int, list[int]] = {}
         self.up: dict[int, list[int]] = {}
         for provider_id, subcontractor_id in edges:
             self.down.setdefault(provider_id, []).append(subcontractor_id)
             self.up.setdefault(subcontractor_id, []).append(provider_id)
-        self.direct = direct
+        self._direct = direct
         self.currency = currency
         self._exposures: dict[int, Exposure] | None = None
         self._other_spend: dict[int, dict[str, float]] | None = None
@@ -57,17 +59,30 @@ class SupplyGraph:
 
     @classmethod
     def load(cls, currency: str = MAIN_CURRENCY) -> "SupplyGraph":
+        """The edges now; the per-provider figures when first asked for (`direct`): a
+        what-if touching a few providers reads only theirs."""
         edges = SubcontractingLink.objects.order_by().values_list("provider_id",
                                                                   "subcontractor_id")
-        direct = {
-            provider_id: (float(spend or 0), critical, count)
-            for provider_id, spend, critical, count in live_arrangements().order_by()
-            .values("provider_id").annotate(
-                spend=Sum("annual_cost", filter=Q(currency=currency)),
-                critical=Count("id", filter=Q(is_critical=True)), count=Count("id"))
-            .values_list("provider_id", "spend", "critical", "count")
-        }
-        return cls(edges.iterator(chunk_size=20_000), direct, currency)
+        return cls(edges.iterator(chunk_size=20_000), None, currency)
+
+    @property
+    def direct(self) -> dict[int, tuple[float, int, int]]:
+        """(live spend in the main currency, critical, all live arrangements) per provider."""
+        if self._direct is None:
+            self._direct = {
+                provider_id: (float(spend or 0), critical, count)
+                for provider_id, spend, critical, count in live_arrangements().order_by()
+                .values("provider_id").annotate(
+                    spend=Sum("annual_cost", filter=Q(currency=self.currency)),
+                    critical=Count("id", filter=Q(is_critical=True)), count=Count("id"))
+                .values_list("provider_id", "spend", "critical", "count")
+            }
+        return self._direct
+
+    @property
+    def has_portfolio_figures(self) -> bool:
+        """Whether the whole portfolio's figures are loaded (a what-if then only looks up)."""
+        return None not in (self._direct, self._other_spend, self._services, self._ranked)
 
     # --- per-provider figures for what-if, loaded on first use --------------------------
 
@@ -100,9 +115,8 @@ class SupplyGraph:
         """(arrangement, provider) of every live arrangement, critical first, then by spend
         (any currency, as a number), then by reference."""
         if self._ranked is None:
-            self._ranked = list(live_arrangements().order_by(
-                "-is_critical", F("annual_cost").desc(nulls_last=True), "reference")
-                .values_list("pk", "provider_id"))
+            self._ranked = list(live_arrangements().order_by(*ARRANGEMENT_RANKING)
+                                .values_list("pk", "provider_id"))
         return self._ranked
 
     # --- reachability -------------------------------------------------------------------

@@ -8,16 +8,19 @@ in chunks of provider ids (portable: no temporary tables, no array parameters).
 
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Count, Q, Sum
 from django_countries import countries
 
-from tether.dependence.concentration import live_arrangements
-from tether.dependence.graph import SupplyGraph, provider_names
+from tether.dependence.concentration import LIVE_STATUSES, live_arrangements
+from tether.dependence.graph import ARRANGEMENT_RANKING, SupplyGraph, provider_names
 from tether.registry.models import Arrangement, Provider, Service
 
 KINDS = {"provider": "A provider", "group": "A provider group", "country": "A country",
          "subcontractor": "A subcontractor"}
 CHUNK = 2000
+# Up to this many depending providers, a what-if reads their arrangements only; beyond, the
+# whole portfolio's per-provider figures (kept with the graph) are cheaper.
+FOCUSED_LIMIT = 5000
 NO_PLAN = "not_required"
 UNKNOWN = "unknown"
 EXIT_PLAN_LABELS = {
@@ -148,7 +151,80 @@ def what_if(graph: SupplyGraph, kind: str, key: str, *, served_from: bool = Fals
     failed, label = failed_providers(kind, key, served_from=served_from)
     depending = graph.depending_on(failed) if failed else {}
     answer = WhatIf(kind, str(key), label, failed, depending, [], {}, [], [])
-    failed_set = set(failed)
+    if graph.has_portfolio_figures or len(depending) > FOCUSED_LIMIT:
+        services, candidates = _totals_from_portfolio(graph, answer, rows)
+    else:
+        services, candidates = _totals_of_providers(answer, rows)
+    answer.spend = dict(sorted(answer.spend.items(), key=lambda item: -item[1]))
+    answer.arrangements = [_affected(row, depending) for row in candidates]
+    _attach_services(answer.arrangements)
+    named = {pk for row in answer.arrangements for pk in row.path} | set(failed[:50])
+    answer.names = provider_names(named) if named else {}
+    for row in answer.arrangements:
+        row.provider_name = answer.names.get(row.provider_id, "")
+    if exit_plans:
+        attach_exit_plans(answer.arrangements)
+    answer.services, answer.activities = _services_and_activities(services)
+    return answer
+
+
+def _add_spend(answer: WhatIf, currency: str, amount: float, direct: bool) -> None:
+    if amount:
+        answer.spend[currency] = answer.spend.get(currency, 0.0) + amount
+        if direct:
+            answer.direct_spend[currency] = answer.direct_spend.get(currency, 0.0) + amount
+
+
+def _totals_of_providers(answer: WhatIf, rows: int) -> tuple[dict, list[tuple]]:
+    """Totals, services hit and the top rows read for the depending providers only, chunk
+    by chunk: what a failure touching a few providers costs, without the whole portfolio's
+    figures (which a cold graph would otherwise compute first)."""
+    failed_set = set(answer.failed)
+    services: dict[int, list[int]] = {}
+    candidates: list[tuple] = []
+    provider_ids = list(answer.depending)
+    for start in range(0, len(provider_ids), CHUNK):
+        chunk = provider_ids[start:start + CHUNK]
+        live = live_arrangements().filter(provider_id__in=chunk)
+        for provider_id, currency, spend, count, critical in live.order_by().values(
+                "provider_id", "currency").annotate(
+                spend=Sum("annual_cost"), count=Count("id"),
+                critical=Count("id", filter=Q(is_critical=True))).values_list(
+                "provider_id", "currency", "spend", "count", "critical"):
+            direct = provider_id in failed_set
+            answer.total += count
+            answer.critical += critical
+            if direct:
+                answer.direct_count += count
+                answer.direct_critical += critical
+            _add_spend(answer, currency, float(spend or 0), direct)
+        through = Arrangement.services.through.objects.order_by().filter(
+            arrangement__status__in=LIVE_STATUSES, arrangement__provider_id__in=chunk)
+        for service_id, count, critical in through.values("service_id").annotate(
+                count=Count("id"), critical=Count("id", filter=Q(
+                    arrangement__is_critical=True))).values_list(
+                "service_id", "count", "critical"):
+            entry = services.setdefault(service_id, [0, 0])
+            entry[0] += count
+            entry[1] += critical
+        if rows:
+            candidates.extend(live.order_by(*ARRANGEMENT_RANKING).values_list(*ROW_COLUMNS)[:rows])
+    candidates.sort(key=_rank_key)
+    return services, candidates[:rows]
+
+
+def _rank_key(row: tuple):
+    """ARRANGEMENT_RANKING in Python, to merge the chunks' top rows."""
+    _pk, reference, _title, _provider, critical, cost, _currency = row
+    return (not critical, cost is None, -(cost or 0), reference)
+
+
+def _totals_from_portfolio(graph: SupplyGraph, answer: WhatIf,
+                           rows: int) -> tuple[dict, list[tuple]]:
+    """Totals and services hit from the whole portfolio's per-provider figures (kept with
+    the graph): right when the failure reaches many providers."""
+    depending = answer.depending
+    failed_set = set(answer.failed)
     services: dict[int, list[int]] = {}
     other_spend = graph.other_spend()
     provider_services = graph.provider_services()
@@ -164,26 +240,12 @@ def what_if(graph: SupplyGraph, kind: str, key: str, *, served_from: bool = Fals
             answer.direct_count += figures[2]
             answer.direct_critical += figures[1]
         for currency, amount in spend.items():
-            if amount:
-                answer.spend[currency] = answer.spend.get(currency, 0.0) + amount
-                if direct:
-                    answer.direct_spend[currency] = answer.direct_spend.get(currency, 0.0) + amount
+            _add_spend(answer, currency, amount, direct)
         for service_id, count, critical in provider_services.get(provider_id, ()):
             entry = services.setdefault(service_id, [0, 0])
             entry[0] += count
             entry[1] += critical
-    candidates = _top_rows(graph, depending, rows) if rows else []
-    answer.spend = dict(sorted(answer.spend.items(), key=lambda item: -item[1]))
-    answer.arrangements = [_affected(row, depending) for row in candidates]
-    _attach_services(answer.arrangements)
-    named = {pk for row in answer.arrangements for pk in row.path} | set(failed[:50])
-    answer.names = provider_names(named) if named else {}
-    for row in answer.arrangements:
-        row.provider_name = answer.names.get(row.provider_id, "")
-    if exit_plans:
-        attach_exit_plans(answer.arrangements)
-    answer.services, answer.activities = _services_and_activities(services)
-    return answer
+    return services, _top_rows(graph, depending, rows) if rows else []
 
 
 ROW_COLUMNS = ("pk", "reference", "title", "provider_id", "is_critical", "annual_cost",
