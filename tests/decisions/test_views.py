@@ -199,3 +199,19 @@ def test_case_page_and_list_stay_within_the_query_budget(manager, case):
         with CaptureQueriesContext(connection) as queries:
             assert manager.get(url).status_code == 200
         assert len(queries) <= MAX_QUERIES, (url, len(queries))
+
+
+@pytest.mark.parametrize("prefix", ["cases", "options", "actuals"])
+def test_every_decision_list_exports_to_csv_and_xlsx(prefix, users, login):
+    from tests.decisions.factories import DecisionOptionFactory
+
+    option = DecisionOptionFactory()
+    client = login(users[Role.EXECUTIVE])
+    answer = client.get(f"/decisions/{prefix}/export/?format=csv")
+    assert answer.status_code == 200
+    text = b"".join(answer.streaming_content).decode("utf-8-sig")
+    assert text.splitlines()[0].startswith("id,")
+    if prefix != "actuals":
+        assert option.case.title in text
+    assert client.get(f"/decisions/{prefix}/export/?format=xlsx").status_code == 200
+    assert client.get(f"/decisions/{prefix}/export/?format=pdf").status_code == 404

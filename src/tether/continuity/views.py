@@ -5,13 +5,11 @@ in-house capability, alternatives per service) and every export are small views 
 `ViewSetMixin`, so the permission check is the generic one.
 """
 
-import tempfile
 from urllib.parse import urlencode
 
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import render
-from django.urls import path, reverse
-from django.utils import timezone
+from django.urls import reverse
 from django.views import View
 
 from tether.continuity import filtersets, forms, selectors, tables
@@ -25,17 +23,12 @@ from tether.continuity.models import (
     ServiceAlternative,
 )
 from tether.core.exports import CONTENT_TYPES, write_spreadsheet
+from tether.core.views.exports import SpreadsheetExport, filtered, spreadsheet_download
 from tether.core.views.generic import MAX_PER_PAGE, ObjectViewSet, Panel, ViewSetMixin
 
 CAPABILITY_FILLS = {"none_recorded": "#dc3545", "0": "#a52834", "1": "#ffc107",
                     "2": "#0dcaf0", "3": "#198754"}
 ALTERNATIVE_FILLS = {"none": "#dc3545", "one": "#ffc107", "several": "#198754"}
-
-
-def _filtered(filterset):
-    if not filterset.is_bound:
-        return filterset.queryset
-    return filterset.qs if filterset.is_valid() else filterset.queryset.none()
 
 
 def _per_page(request) -> int:
@@ -52,52 +45,8 @@ def _add_url(request, model, url_name: str, **params) -> str | None:
     return f"{reverse(url_name)}?{urlencode(params)}" if params else reverse(url_name)
 
 
-def _download(fmt: str, name: str, write) -> FileResponse:
-    # Spooled: small files stay in memory, large ones go to disk; FileResponse closes it.
-    buffer = tempfile.SpooledTemporaryFile(max_size=8 * 2**20)  # noqa: SIM115
-    write(buffer)
-    buffer.seek(0)
-    stamp = timezone.now().strftime("%Y%m%d-%H%M")
-    return FileResponse(buffer, as_attachment=True, content_type=CONTENT_TYPES[fmt],
-                        filename=f"tether-{name}-{stamp}.{fmt}")
-
-
-class ContinuityViewSet(ObjectViewSet):
-    """An ObjectViewSet whose list exports to CSV/XLSX in `export_columns` (header, lookup)."""
-
-    export_columns: tuple[tuple[str, str], ...] = ()
-    export_name = ""
-
-    @classmethod
-    def export_url(cls):
-        return reverse(f"continuity:{cls.url_name('export')}")
-
-    @classmethod
-    def export_rows(cls, queryset):
-        return queryset.values_list(*(lookup for _header, lookup in cls.export_columns))
-
-    @classmethod
-    def urls(cls):
-        return [*super().urls(), path(f"{cls.url_prefix}export/",
-                                      ListExportView.as_view(viewset=cls),
-                                      name=cls.url_name("export"))]
-
-
-class ListExportView(ViewSetMixin, View):
-    """A model's list as CSV or XLSX, with the list's filters."""
-
-    def get(self, request):
-        fmt = request.GET.get("format", "csv")
-        if fmt not in CONTENT_TYPES:
-            raise Http404
-        viewset = self.viewset
-        filterset = viewset.filterset_class(request.GET, queryset=self.get_queryset(),
-                                            request=request)
-        rows = viewset.export_rows(_filtered(filterset).order_by("pk"))
-        headers = [header for header, _lookup in viewset.export_columns]
-        return _download(fmt, viewset.export_name, lambda out: write_spreadsheet(
-            fmt=fmt, out=out, sheet=viewset.export_name, headers=headers,
-            rows=rows.iterator(chunk_size=2000)))
+class ContinuityViewSet(SpreadsheetExport, ObjectViewSet):
+    """A continuity model's pages, with its list exported to CSV/XLSX."""
 
 
 # --- the register --------------------------------------------------------------------------------
@@ -283,7 +232,7 @@ class OverviewView(ViewSetMixin, View):
     def filtered(self):
         filterset = self.filterset_class(self.request.GET or None, queryset=self.rows(),
                                          request=self.request)
-        return filterset, _filtered(filterset)
+        return filterset, filtered(filterset)
 
     def get(self, request):
         if "format" in request.GET:
@@ -308,7 +257,7 @@ class OverviewView(ViewSetMixin, View):
         _filterset, queryset = self.filtered()
         rows = queryset.order_by(*self.order).values_list(
             *(lookup for _header, lookup in self.export_columns))
-        return _download(fmt, self.export_name, lambda out: write_spreadsheet(
+        return spreadsheet_download(fmt, self.export_name, lambda out: write_spreadsheet(
             fmt=fmt, out=out, sheet=self.export_name,
             headers=[header for header, _lookup in self.export_columns],
             rows=rows.iterator(chunk_size=2000)))

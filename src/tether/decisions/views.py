@@ -3,12 +3,11 @@ ObjectViewSet; running the simulation, recording the decision, closing a case an
 exports are small views on top of `ViewSetMixin`, so the permission check is the generic one.
 """
 
-import tempfile
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,10 +16,11 @@ from django.views import View
 
 from tether.core.exports import CONTENT_TYPES, write_spreadsheet
 from tether.core.views.display import object_fields
+from tether.core.views.exports import SpreadsheetExport, spreadsheet_download
 from tether.core.views.generic import ObjectViewSet, ViewSetMixin
 from tether.decisions import charts, exports, filtersets, forms, selectors, services, tables
 from tether.decisions.choices import CaseStatus
-from tether.decisions.models import DecisionActual, DecisionCase, DecisionOption
+from tether.decisions.models import COMPONENTS, DecisionActual, DecisionCase, DecisionOption
 from tether.decisions.recommend import core_competency_warning, recommendation_draft
 
 CASE_FIELDS = ["activity", "horizon_years", "currency", "discount_rate", "risk_cost_share",
@@ -34,9 +34,19 @@ def _add_url(request, model, url_name: str, **params) -> str | None:
     return f"{reverse(url_name)}?{urlencode(params)}"
 
 
-class DecisionCaseViews(ObjectViewSet):
+class DecisionCaseViews(SpreadsheetExport, ObjectViewSet):
     model = DecisionCase
     url_prefix = "cases/"
+    export_name = "decision-cases"
+    export_columns = (
+        ("id", "pk"), ("title", "title"), ("activity", "activity__name"),
+        ("organisation", "activity__organisation__name"), ("status", "status"),
+        ("horizon_years", "horizon_years"), ("currency", "currency"),
+        ("discount_rate", "discount_rate"), ("risk_cost_share", "risk_cost_share"),
+        ("chosen_option", "chosen_option__name"), ("decided_on", "decided_on"),
+        ("simulated_at", "simulated_at"), ("recommendation", "recommendation"),
+        ("reasons", "reasons"),
+    )
     filterset_class = filtersets.DecisionCaseFilterSet
     table_class = tables.DecisionCaseTable
     form_class = forms.DecisionCaseForm
@@ -95,9 +105,17 @@ class DecisionCaseViews(ObjectViewSet):
         return context
 
 
-class DecisionOptionViews(ObjectViewSet):
+class DecisionOptionViews(SpreadsheetExport, ObjectViewSet):
     model = DecisionOption
     url_prefix = "options/"
+    export_name = "decision-options"
+    export_columns = (
+        ("id", "pk"), ("case", "case__title"), ("option", "name"), ("kind", "kind"),
+        ("provider", "provider__name"),
+        *((f"{prefix}_{point}", f"{prefix}_{point}")
+          for prefix, _label in COMPONENTS for point in ("low", "mode", "high")),
+        ("escalation_percent", "escalation_percent"), ("risk_cost_manual", "risk_cost_manual"),
+    )
     filterset_class = filtersets.DecisionOptionFilterSet
     table_class = tables.DecisionOptionTable
     form_class = forms.DecisionOptionForm
@@ -108,9 +126,15 @@ class DecisionOptionViews(ObjectViewSet):
         return DecisionOption.objects.select_related("case", "provider")
 
 
-class DecisionActualViews(ObjectViewSet):
+class DecisionActualViews(SpreadsheetExport, ObjectViewSet):
     model = DecisionActual
     url_prefix = "actuals/"
+    export_name = "decision-actuals"
+    export_columns = (
+        ("id", "pk"), ("case", "case__title"), ("year", "year"),
+        ("actual_cost", "actual_cost"), ("sla_attainment_percent", "sla_attainment"),
+        ("notes", "notes"),
+    )
     filterset_class = filtersets.DecisionActualFilterSet
     table_class = tables.DecisionActualTable
     form_class = forms.DecisionActualForm
@@ -190,15 +214,6 @@ class CaseDecideView(ViewSetMixin, View):
         return self.show(case, form)
 
 
-def _download(fmt: str, name: str, write) -> FileResponse:
-    buffer = tempfile.SpooledTemporaryFile(max_size=8 * 2**20)  # noqa: SIM115 — FileResponse closes it
-    write(buffer)
-    buffer.seek(0)
-    stamp = timezone.now().strftime("%Y%m%d-%H%M")
-    return FileResponse(buffer, as_attachment=True, content_type=CONTENT_TYPES[fmt],
-                        filename=f"tether-{name}-{stamp}.{fmt}")
-
-
 class CaseExportView(ViewSetMixin, View):
     """One table of a case as CSV or XLSX."""
 
@@ -217,8 +232,9 @@ class CaseExportView(ViewSetMixin, View):
             headers = exports.ACTUAL_HEADERS
             rows = exports.actual_rows(selectors.planned_vs_achieved(
                 case, selectors.case_actuals(user=request.user, case=case)))
-        return _download(fmt, f"decision-{case.pk}-{self.table}", lambda out: write_spreadsheet(
-            fmt=fmt, out=out, sheet=self.table, headers=headers, rows=rows))
+        return spreadsheet_download(
+            fmt, f"decision-{case.pk}-{self.table}", lambda out: write_spreadsheet(
+                fmt=fmt, out=out, sheet=self.table, headers=headers, rows=rows))
 
 
 VIEWSETS = [DecisionCaseViews, DecisionOptionViews, DecisionActualViews]

@@ -6,16 +6,14 @@ appetite, providers by tier, explain, trend) and the country import are small vi
 `ViewSetMixin`, so the permission check is the generic one.
 """
 
-import tempfile
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, IntegerField, Q, Value, When
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, path, reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.views import View
 from django_countries import countries
@@ -23,6 +21,7 @@ from django_countries import countries
 from tether.core.exports import CONTENT_TYPES, write_spreadsheet
 from tether.core.services import plain_services
 from tether.core.views.display import object_fields
+from tether.core.views.exports import spreadsheet_download
 from tether.core.views.generic import (
     MAX_PER_PAGE,
     ObjectListView,
@@ -662,19 +661,9 @@ class ProviderScoreExportView(ViewSetMixin, View):
             "provider__name", "provider_id", "provider__lei", "provider__country",
             "provider__status", "tier", "inherent_score", "inherent_rating", "residual_score",
             "residual_rating", "above_appetite", "methodology__version", "computed_at")
-        return _download(fmt, "provider-scores", lambda out: write_spreadsheet(
+        return spreadsheet_download(fmt, "provider-scores", lambda out: write_spreadsheet(
             fmt=fmt, out=out, sheet="providers by tier", headers=EXPORT_HEADERS,
             rows=rows.iterator(chunk_size=2000)))
-
-
-def _download(fmt: str, name: str, write) -> FileResponse:
-    # Spooled: small files stay in memory, large ones go to disk; FileResponse closes it.
-    buffer = tempfile.SpooledTemporaryFile(max_size=8 * 2**20)  # noqa: SIM115
-    write(buffer)
-    buffer.seek(0)
-    stamp = timezone.now().strftime("%Y%m%d-%H%M")
-    return FileResponse(buffer, as_attachment=True, content_type=CONTENT_TYPES[fmt],
-                        filename=f"tether-{name}-{stamp}.{fmt}")
 
 
 class ProviderPageMixin(ViewSetMixin):
@@ -772,7 +761,7 @@ class CountryExportView(ViewSetMixin, View):
         fmt = request.GET.get("format", "csv")
         if fmt not in CONTENT_TYPES:
             raise Http404
-        return _download(fmt, "country-risk", lambda out: country_risks_export(
+        return spreadsheet_download(fmt, "country-risk", lambda out: country_risks_export(
             user=request.user, fmt=fmt, out=out))
 
 
