@@ -1,11 +1,10 @@
 """CSV/XLSX downloads of every dependence table (written by core.exports)."""
 
-import tempfile
 
 from django.http import FileResponse
-from django.utils import timezone
 
-from tether.core.exports import CONTENT_TYPES, write_spreadsheet
+from tether.core.exports import write_spreadsheet
+from tether.core.views.exports import spreadsheet_download
 from tether.dependence.concentration import DIMENSIONS, MEASURES, Concentration
 from tether.dependence.graph import SupplyGraph, provider_names
 from tether.dependence.whatif import WhatIf, affected_rows
@@ -14,12 +13,8 @@ TABLES = ("concentration", "exposure", "spof", "chains", "what_if")
 
 
 def download(fmt: str, name: str, sheet: str, headers, rows) -> FileResponse:
-    buffer = tempfile.SpooledTemporaryFile(max_size=8 * 2**20)  # noqa: SIM115
-    write_spreadsheet(fmt=fmt, out=buffer, sheet=sheet, headers=headers, rows=rows)
-    buffer.seek(0)
-    stamp = timezone.now().strftime("%Y%m%d-%H%M")
-    return FileResponse(buffer, as_attachment=True, content_type=CONTENT_TYPES[fmt],
-                        filename=f"tether-{name}-{stamp}.{fmt}")
+    return spreadsheet_download(fmt, name, lambda out: write_spreadsheet(
+        fmt=fmt, out=out, sheet=sheet, headers=headers, rows=rows))
 
 
 def concentration_download(fmt: str, figure: Concentration) -> FileResponse:
