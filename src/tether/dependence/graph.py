@@ -69,33 +69,40 @@ class SupplyGraph:
     def direct(self) -> dict[int, tuple[float, int, int]]:
         """(live spend in the main currency, critical, all live arrangements) per provider."""
         if self._direct is None:
-            self._direct = {
-                provider_id: (float(spend or 0), critical, count)
-                for provider_id, spend, critical, count in live_arrangements().order_by()
-                .values("provider_id").annotate(
-                    spend=Sum("annual_cost", filter=Q(currency=self.currency)),
-                    critical=Count("id", filter=Q(is_critical=True)), count=Count("id"))
-                .values_list("provider_id", "spend", "critical", "count")
-            }
+            self._load_provider_figures()
         return self._direct
 
     @property
     def has_portfolio_figures(self) -> bool:
         """Whether the whole portfolio's figures are loaded (a what-if then only looks up)."""
-        return None not in (self._direct, self._other_spend, self._services, self._ranked)
+        return None not in (self._direct, self._other_spend, self._services)
 
     # --- per-provider figures for what-if, loaded on first use --------------------------
 
     def other_spend(self) -> dict[int, dict[str, float]]:
         """Live spend per provider in currencies other than the main one."""
         if self._other_spend is None:
-            self._other_spend = {}
-            for provider_id, currency, spend in live_arrangements().exclude(
-                    currency=self.currency).filter(annual_cost__gt=0).order_by().values(
-                    "provider_id", "currency").annotate(spend=Sum("annual_cost")).values_list(
-                    "provider_id", "currency", "spend"):
-                self._other_spend.setdefault(provider_id, {})[currency] = float(spend)
+            self._load_provider_figures()
         return self._other_spend
+
+    def _load_provider_figures(self) -> None:
+        """`direct` and `other_spend` from one GROUP BY provider and currency."""
+        direct: dict[int, list] = {}
+        other: dict[int, dict[str, float]] = {}
+        for provider_id, currency, spend, critical, count in live_arrangements().order_by() \
+                .values("provider_id", "currency").annotate(
+                spend=Sum("annual_cost"), critical=Count("id", filter=Q(is_critical=True)),
+                count=Count("id")).values_list(
+                "provider_id", "currency", "spend", "critical", "count"):
+            figures = direct.setdefault(provider_id, [0.0, 0, 0])
+            figures[1] += critical
+            figures[2] += count
+            if currency == self.currency:
+                figures[0] += float(spend or 0)
+            elif spend:
+                other.setdefault(provider_id, {})[currency] = float(spend)
+        self._direct = {pk: tuple(figures) for pk, figures in direct.items()}
+        self._other_spend = other
 
     def provider_services(self) -> dict[int, list[tuple[int, int, int]]]:
         """(service, live arrangements, critical ones) per provider: one GROUP BY."""
@@ -110,6 +117,10 @@ class SupplyGraph:
                     "arrangement__provider_id", "service_id", "count", "critical"):
                 self._services.setdefault(provider_id, []).append((service_id, count, critical))
         return self._services
+
+    @property
+    def has_ranking(self) -> bool:
+        return self._ranked is not None
 
     def ranked_arrangements(self) -> list[tuple[int, int]]:
         """(arrangement, provider) of every live arrangement, critical first, then by spend

@@ -251,10 +251,13 @@ def _totals_from_portfolio(graph: SupplyGraph, answer: WhatIf,
 ROW_COLUMNS = ("pk", "reference", "title", "provider_id", "is_critical", "annual_cost",
                "currency")
 def _top_rows(graph: SupplyGraph, depending: dict, rows: int) -> list[tuple]:
-    """The `rows` most important affected arrangements (critical first, then by spend), from
-    the graph's ranking of the live portfolio, then read by primary key."""
+    """The `rows` most important affected arrangements (critical first, then by spend): from
+    the graph's ranking when it has one, else streamed in that order until enough are found
+    (a failure this wide owns many of the first)."""
+    ranked = graph.ranked_arrangements() if graph.has_ranking else live_arrangements().order_by(
+        *ARRANGEMENT_RANKING).values_list("pk", "provider_id").iterator(chunk_size=2000)
     chosen = []
-    for arrangement_id, provider_id in graph.ranked_arrangements():
+    for arrangement_id, provider_id in ranked:
         if provider_id in depending:
             chosen.append(arrangement_id)
             if len(chosen) == rows:
