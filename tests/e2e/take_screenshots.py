@@ -21,6 +21,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 WIDTH, HEIGHT = 1400, 900
+# Pages too long for a full-page picture: their first screen says what they are.
+LONG_PAGES = {"questionnaire-review", "what-if", "exit-readiness"}
 
 
 def start_tether(data_dir: Path):
@@ -151,7 +153,7 @@ def take_screenshots(url: str, admin, password: str, provider, out: Path) -> lis
         shoot("arrangement-form", "/registry/arrangements/add/", prepare=choose_provider)
         shoot("audit-verify", "/audit/verify/", full_page=False)
         for name, path in risk_pages["internal"]:
-            shoot(name, path, full_page=not name.startswith("questionnaire"))
+            shoot(name, path, full_page=name not in LONG_PAGES)
         if contact is not None:
             page = browser.new_context(base_url=url, viewport={"width": WIDTH, "height": HEIGHT}
                                        ).new_page()
@@ -183,6 +185,7 @@ def _risk_and_diligence_pages(contact) -> dict[str, list[tuple[str, str]]]:
     if riskiest is not None:
         internal.append(("risk-explain", reverse("risk:provider_explain",
                                                  args=[riskiest.provider_id])))
+    internal += _dependence_pages()
     submitted = QuestionnaireResponse.objects.filter(status="submitted").first()
     if submitted is not None:
         internal.append(("questionnaire-review", submitted.get_absolute_url()))
@@ -193,6 +196,26 @@ def _risk_and_diligence_pages(contact) -> dict[str, list[tuple[str, str]]]:
         portal.append(("portal-questionnaire",
                        reverse("diligence:portal_response", args=[draft.pk])))
     return {"internal": internal, "portal": portal}
+
+
+def _dependence_pages() -> list[tuple[str, str]]:
+    """Concentration, what-if for the provider most depended on, exit readiness, a decision."""
+    from django.db.models import Count
+    from django.urls import reverse
+
+    from tether.decisions.models import DecisionCase
+    from tether.registry.models import Provider
+
+    pages = [("concentration", reverse("dependence:concentration")),
+             ("exit-readiness", reverse("continuity:readiness"))]
+    hub = Provider.objects.annotate(n=Count("subcontracted_links")).order_by("-n").first()
+    if hub is not None:
+        pages.append(("what-if", f"{reverse('dependence:what_if')}?kind=subcontractor"
+                                 f"&provider={hub.pk}"))
+    case = DecisionCase.objects.exclude(simulation=None).order_by("pk").first()
+    if case is not None:
+        pages.append(("decision-case", case.get_absolute_url()))
+    return pages
 
 
 def main() -> None:

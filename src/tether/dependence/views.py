@@ -64,14 +64,16 @@ class ConcentrationView(ViewSetMixin, View):
         figures = concentration_all(currency=currency, top=TOP)
         chosen = next(f for f in figures if f.dimension == dimension and f.measure == measure)
         unit = currency if measure == "spend" else "arrangements"
+        top_shares = chosen.top(TOP)
         history = list(ConcentrationSnapshot.objects.filter(
             dimension=dimension, measure=measure).order_by("-date")[:90])[::-1]
         context = {
-            "figures": figures, "chosen": chosen, "dimension": dimension, "measure": measure,
+            "figures": figures, "chosen": chosen, "top_shares": top_shares,
+            "dimension": dimension, "measure": measure,
             "currency": currency, "dimensions": DIMENSIONS, "measures": MEASURES,
             "thresholds": thresholds(), "unit": unit,
             "chart": bars_svg([(s.label, s.share, f"{_money(s.value)} {unit}", s.flagged)
-                               for s in chosen.top(TOP)],
+                               for s in top_shares],
                               title=f"Shares by {DIMENSIONS[dimension].lower()}: "
                                     f"{MEASURES[measure].lower()}"),
             "trend": trend_svg([(str(s.date), s.hhi) for s in history],
