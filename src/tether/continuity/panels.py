@@ -2,22 +2,16 @@
 in-house capabilities, a service's alternatives. Registered here; the register knows nothing
 of them. Each card costs one or two queries."""
 
-from urllib.parse import urlencode
 
 from django.urls import reverse
 
 from tether.continuity import selectors, tables
 from tether.continuity.models import ExitPlan, InHouseCapability, ServiceAlternative
-from tether.core.views.generic import Panel, contribute_panels
+from tether.core.views.generic import Panel, add_link, contribute_panels
 from tether.registry.choices import Sourcing
 
 ROWS = selectors.PANEL_ROWS
 
-
-def _add_url(request, model, url_name: str, **params) -> str | None:
-    if not request.user.can("add", model):
-        return None
-    return f"{reverse(url_name)}?{urlencode(params)}"
 
 
 @contribute_panels("registry.arrangement", order=30)
@@ -33,7 +27,7 @@ def arrangement_panels(request, arrangement) -> list[Panel]:
         return []
     return [Panel("Exit plan", template="continuity/panels/exit_plan.html", context={
         "plan": None, "badge": tables.readiness_badge(selectors.MISSING),
-        "add_url": _add_url(request, ExitPlan, "continuity:exitplan_add",
+        "add_url": add_link(request, ExitPlan, "continuity:exitplan_add",
                             arrangement=arrangement.pk)})]
 
 
@@ -57,7 +51,7 @@ def activity_panels(request, activity) -> list[Panel]:
                       "table": tables.InHouseCapabilityTable(
                           capabilities[:ROWS], orderable=False, exclude=("activity",)),
                       "flag": flag, "add_label": "Record a capability",
-                      "add_url": _add_url(request, InHouseCapability,
+                      "add_url": add_link(request, InHouseCapability,
                                           "continuity:inhousecapability_add",
                                           activity=activity.pk)})]
 
@@ -79,6 +73,6 @@ def service_panels(request, service) -> list[Panel]:
                       "flag": "" if alternatives else "No alternative recorded: the service "
                                                       "cannot be switched quickly.",
                       "add_label": "Record an alternative",
-                      "add_url": _add_url(request, ServiceAlternative,
+                      "add_url": add_link(request, ServiceAlternative,
                                           "continuity:servicealternative_add",
                                           service=service.pk)})]

@@ -5,7 +5,6 @@ in-house capability, alternatives per service) and every export are small views 
 `ViewSetMixin`, so the permission check is the generic one.
 """
 
-from urllib.parse import urlencode
 
 from django.http import Http404
 from django.shortcuts import render
@@ -23,26 +22,21 @@ from tether.continuity.models import (
     ServiceAlternative,
 )
 from tether.core.exports import CONTENT_TYPES, write_spreadsheet
-from tether.core.views.exports import SpreadsheetExport, filtered, spreadsheet_download
-from tether.core.views.generic import MAX_PER_PAGE, ObjectViewSet, Panel, ViewSetMixin
+from tether.core.views.exports import SpreadsheetExport, spreadsheet_download
+from tether.core.views.generic import (
+    ObjectViewSet,
+    Panel,
+    ViewSetMixin,
+    add_link,
+    filterset_rows,
+    rows_per_page,
+)
 
 CAPABILITY_FILLS = {"none_recorded": "#dc3545", "0": "#a52834", "1": "#ffc107",
                     "2": "#0dcaf0", "3": "#198754"}
 ALTERNATIVE_FILLS = {"none": "#dc3545", "one": "#ffc107", "several": "#198754"}
 
 
-def _per_page(request) -> int:
-    try:
-        per_page = int(request.GET.get("per_page", 50))
-    except ValueError:
-        per_page = 50
-    return max(1, min(per_page, MAX_PER_PAGE))
-
-
-def _add_url(request, model, url_name: str, **params) -> str | None:
-    if not request.user.can("add", model):
-        return None
-    return f"{reverse(url_name)}?{urlencode(params)}" if params else reverse(url_name)
 
 
 class ContinuityViewSet(SpreadsheetExport, ObjectViewSet):
@@ -101,14 +95,14 @@ class ExitPlanViews(ContinuityViewSet):
                       "footer": f"Total {total} days of a {obj.target_duration_days}-day "
                                 "target.",
                       "add_label": "Add a step",
-                      "add_url": _add_url(request, ExitStep, "continuity:exitstep_add",
+                      "add_url": add_link(request, ExitStep, "continuity:exitstep_add",
                                           plan=obj.pk)}),
             Panel("Tests", template="continuity/panels/table.html", total=len(tests),
                   more_url=f"{reverse('continuity:exitplantest_list')}?plan={obj.pk}", context={
                       "table": tables.ExitPlanTestTable(tests, orderable=False,
                                                         exclude=("plan",)),
                       "add_label": "Record a test",
-                      "add_url": _add_url(request, ExitPlanTest, "continuity:exitplantest_add",
+                      "add_url": add_link(request, ExitPlanTest, "continuity:exitplantest_add",
                                           plan=obj.pk)}),
         ]
 
@@ -232,7 +226,7 @@ class OverviewView(ViewSetMixin, View):
     def filtered(self):
         filterset = self.filterset_class(self.request.GET or None, queryset=self.rows(),
                                          request=self.request)
-        return filterset, filtered(filterset)
+        return filterset, filterset_rows(filterset)
 
     def get(self, request):
         if "format" in request.GET:
@@ -240,7 +234,7 @@ class OverviewView(ViewSetMixin, View):
         filterset, queryset = self.filtered()
         table = self.table_class(queryset.order_by(*self.order))
         table.order(request.GET.get("sort"))
-        table.paginate(request.GET.get("page", 1), _per_page(request))
+        table.paginate(request.GET.get("page", 1), rows_per_page(request))
         context = {**self.page_context(), "title": self.title, "intro": self.intro,
                    "count_label": self.count_label, "list_url": request.path,
                    "filter": filterset, "table": table, "export_url": request.path,

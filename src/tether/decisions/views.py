@@ -3,7 +3,6 @@ ObjectViewSet; running the simulation, recording the decision, closing a case an
 exports are small views on top of `ViewSetMixin`, so the permission check is the generic one.
 """
 
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -17,7 +16,7 @@ from django.views import View
 from tether.core.exports import CONTENT_TYPES, write_spreadsheet
 from tether.core.views.display import object_fields
 from tether.core.views.exports import SpreadsheetExport, spreadsheet_download
-from tether.core.views.generic import ObjectViewSet, ViewSetMixin
+from tether.core.views.generic import ObjectViewSet, ViewSetMixin, add_link
 from tether.decisions import charts, exports, filtersets, forms, selectors, services, tables
 from tether.decisions.choices import CaseStatus
 from tether.decisions.models import COMPONENTS, DecisionActual, DecisionCase, DecisionOption
@@ -27,11 +26,6 @@ CASE_FIELDS = ["activity", "horizon_years", "currency", "discount_rate", "risk_c
                "description", "status", "chosen_option", "decided_on", "decided_by",
                "simulated_at", "simulation_runs", "simulation_seed", "created_by"]
 
-
-def _add_url(request, model, url_name: str, **params) -> str | None:
-    if not request.user.can("add", model):
-        return None
-    return f"{reverse(url_name)}?{urlencode(params)}"
 
 
 class DecisionCaseViews(SpreadsheetExport, ObjectViewSet):
@@ -76,9 +70,9 @@ class DecisionCaseViews(SpreadsheetExport, ObjectViewSet):
             "can_simulate": can_change and obj.status == CaseStatus.DRAFT and bool(options),
             "can_decide": can_change and obj.status == CaseStatus.DRAFT and result is not None,
             "can_close": can_change and obj.status == CaseStatus.DECIDED,
-            "add_option_url": _add_url(request, DecisionOption, "decisions:decisionoption_add",
+            "add_option_url": add_link(request, DecisionOption, "decisions:decisionoption_add",
                                        case=obj.pk) if obj.status == CaseStatus.DRAFT else None,
-            "add_actual_url": _add_url(request, DecisionActual, "decisions:decisionactual_add",
+            "add_actual_url": add_link(request, DecisionActual, "decisions:decisionactual_add",
                                        case=obj.pk) if obj.status != CaseStatus.DRAFT else None,
             "options_export_url": reverse("decisions:decisioncase_options_export",
                                           args=[obj.pk]),

@@ -23,11 +23,13 @@ from tether.core.services import plain_services
 from tether.core.views.display import object_fields
 from tether.core.views.exports import spreadsheet_download
 from tether.core.views.generic import (
-    MAX_PER_PAGE,
     ObjectListView,
     ObjectViewSet,
     Panel,
     ViewSetMixin,
+    add_link,
+    filterset_rows,
+    rows_per_page,
 )
 from tether.registry.choices import Substitutability
 from tether.registry.models import Arrangement, Provider
@@ -83,24 +85,7 @@ def with_severity(risks, config: MethodologyConfig):
                           residual_severity=severity("residual_rating"))
 
 
-def _filtered(filterset):
-    if not filterset.is_bound:
-        return filterset.queryset
-    return filterset.qs if filterset.is_valid() else filterset.queryset.none()
 
-
-def _per_page(request) -> int:
-    try:
-        per_page = int(request.GET.get("per_page", 50))
-    except ValueError:
-        per_page = 50
-    return max(1, min(per_page, MAX_PER_PAGE))
-
-
-def _add_url(request, model, url_name: str, **params) -> str | None:
-    if not request.user.can("add", model):
-        return None
-    return f"{reverse(url_name)}?{urlencode(params)}" if params else reverse(url_name)
 
 
 class RiskAppViewSet(ObjectViewSet):
@@ -150,11 +135,11 @@ class ReportMixin:
                                     request=request, **configured)
         for name in self.hidden_filters:
             filterset.form.fields.pop(name, None)
-        queryset = _filtered(filterset)
+        queryset = filterset_rows(filterset)
         rated = {"config": config} if issubclass(table_class, tables.RatedTable) else {}
         table = table_class(queryset, **rated)
         table.order(request.GET.get("sort"))
-        table.paginate(request.GET.get("page", 1), _per_page(request))
+        table.paginate(request.GET.get("page", 1), rows_per_page(request))
         context = {
             **self.page_context(), "title": self.title or self.viewset.model._meta
             .verbose_name_plural.capitalize(), "count_label": self.count_label or
@@ -229,7 +214,7 @@ class RiskViews(RiskAppViewSet):
         return [Panel("Controls and mitigations", template="risk/panels/controls.html",
                       total=len(controls), context={
                           "table": table,
-                          "add_url": _add_url(request, Control, "risk:control_add", risk=obj.pk),
+                          "add_url": add_link(request, Control, "risk:control_add", risk=obj.pk),
                           "likelihood_reduction": sum(c.likelihood_reduction
                                                       for c in implemented),
                           "impact_reduction": sum(c.impact_reduction for c in implemented),
@@ -554,7 +539,7 @@ class HeatMapView(ViewSetMixin, View):
                                              request=request, config=config)
         for name in self.hidden_filters:
             filterset.form.fields.pop(name, None)
-        grid = selectors.heat_map(_filtered(filterset), config=config, basis=basis)
+        grid = selectors.heat_map(filterset_rows(filterset), config=config, basis=basis)
         likelihood_field, impact_field = selectors.HEAT_MAP_FIELDS[basis]
         query = [(key, value) for key, values in data.lists() for value in values
                  if key not in ("page", "sort", *LEVEL_FILTERS) and value != ""]
@@ -657,7 +642,7 @@ class ProviderScoreExportView(ViewSetMixin, View):
         config = selectors.current_config(request)
         filterset = filtersets.ProviderScoreFilterSet(
             request.GET, queryset=self.get_queryset(), request=request, config=config)
-        rows = _filtered(filterset).order_by("tier", "-residual_score", "pk").values_list(
+        rows = filterset_rows(filterset).order_by("tier", "-residual_score", "pk").values_list(
             "provider__name", "provider_id", "provider__lei", "provider__country",
             "provider__status", "tier", "inherent_score", "inherent_rating", "residual_score",
             "residual_rating", "above_appetite", "methodology__version", "computed_at")

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views import View
 
 from tether.core.exports import CONTENT_TYPES, write_spreadsheet
-from tether.core.views.generic import ViewSetMixin
+from tether.core.views.generic import ViewSetMixin, filterset_rows
 
 
 def spreadsheet_download(fmt: str, name: str, write) -> FileResponse:
@@ -23,13 +23,6 @@ def spreadsheet_download(fmt: str, name: str, write) -> FileResponse:
     stamp = timezone.now().strftime("%Y%m%d-%H%M")
     return FileResponse(buffer, as_attachment=True, content_type=CONTENT_TYPES[fmt],
                         filename=f"tether-{name}-{stamp}.{fmt}")
-
-
-def filtered(filterset):
-    """The filterset's rows: all when unfiltered, none when its filters are invalid."""
-    if not filterset.is_bound:
-        return filterset.queryset
-    return filterset.qs if filterset.is_valid() else filterset.queryset.none()
 
 
 class SpreadsheetExport:
@@ -64,7 +57,7 @@ class ListExportView(ViewSetMixin, View):
         viewset = self.viewset
         filterset = viewset.filterset_class(request.GET, queryset=self.get_queryset(),
                                             request=request)
-        rows = viewset.export_rows(filtered(filterset).order_by("pk"))
+        rows = viewset.export_rows(filterset_rows(filterset).order_by("pk"))
         headers = [header for header, _lookup in viewset.export_columns]
         return spreadsheet_download(fmt, viewset.export_name, lambda out: write_spreadsheet(
             fmt=fmt, out=out, sheet=viewset.export_name, headers=headers,

@@ -5,6 +5,7 @@ here, in `ViewSetMixin`, and nowhere else.
 """
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
@@ -185,11 +186,30 @@ class ObjectListView(ViewSetMixin, View):
         return render(request, template, context)
 
     def per_page(self) -> int:
-        try:
-            per_page = int(self.request.GET.get("per_page", 50))
-        except ValueError:
-            per_page = 50
-        return max(1, min(per_page, MAX_PER_PAGE))
+        return rows_per_page(self.request)
+
+
+def rows_per_page(request) -> int:
+    """The page size asked for with ?per_page=, within 1 and MAX_PER_PAGE (50 by default)."""
+    try:
+        per_page = int(request.GET.get("per_page", 50))
+    except ValueError:
+        per_page = 50
+    return max(1, min(per_page, MAX_PER_PAGE))
+
+
+def add_link(request, model, url_name: str, **params) -> str | None:
+    """The address of a model's add form, prefilled from `params`, if the user may add."""
+    if not request.user.can("add", model):
+        return None
+    return f"{reverse(url_name)}?{urlencode(params)}" if params else reverse(url_name)
+
+
+def filterset_rows(filterset):
+    """The filterset's rows: all when unfiltered, none when its filters are invalid."""
+    if not filterset.is_bound:
+        return filterset.queryset
+    return filterset.qs if filterset.is_valid() else filterset.queryset.none()
 
 
 class ObjectDetailView(ViewSetMixin, View):
