@@ -152,3 +152,16 @@ def test_a_bare_list_of_errors_becomes_an_object():
     response = exception_handler(ValidationError("Not like this."), {})
     assert response.status_code == 400
     assert response.data == {"non_field_errors": ["Not like this."]}
+
+
+@pytest.mark.django_db
+def test_a_query_parameter_sent_empty_is_refused_not_defaulted(login, users):
+    from tests.diligence.factories import TemplateFactory
+
+    template = TemplateFactory()
+    client = login(users["admin"])
+    answer = client.get(f"/api/diligence/templates/{template.pk}/export/?format=")
+    assert answer.status_code == 400
+    assert answer.json() == {"format": ["This parameter may not be empty."]}
+    assert client.get(f"/api/diligence/templates/{template.pk}/export/").status_code == 200
+    assert client.get("/api/dependence/figures/concentration/?top=").status_code == 400

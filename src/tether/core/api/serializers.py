@@ -80,6 +80,18 @@ class StrictJSONInput:
         return super().to_internal_value(data)
 
 
+class QueryParameters(serializers.Serializer):
+    """A query string's parameters. One given empty (`?format=`) is refused, not read as
+    "use the default": a client that sends a parameter means a value by it."""
+
+    def to_internal_value(self, data):
+        empty = {name: ["This parameter may not be empty."] for name in self.fields
+                 if hasattr(data, "getlist") and any(v == "" for v in data.getlist(name))}
+        if empty:
+            raise serializers.ValidationError(empty)
+        return super().to_internal_value(data)
+
+
 class StrictSerializer(StrictJSONInput, serializers.Serializer):
     """An input serializer (an action's body) whose JSON values must have the schema's types."""
 

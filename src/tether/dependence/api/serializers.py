@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from tether.core.api.serializers import QueryParameters
 from tether.dependence.concentration import DIMENSIONS, MAIN_CURRENCY, MEASURES
 from tether.dependence.graph import SPOF_MIN_CRITICAL
 from tether.dependence.whatif import KINDS
@@ -97,7 +98,7 @@ class NetworkSerializer(serializers.Serializer):
     links = LinkSerializer(many=True)
 
 
-class ConcentrationQuerySerializer(serializers.Serializer):
+class ConcentrationQuerySerializer(QueryParameters):
     dimension = serializers.ChoiceField(choices=list(DIMENSIONS), default="provider")
     measure = serializers.ChoiceField(choices=list(MEASURES), default="spend")
     currency = serializers.RegexField(r"^[A-Z]{3}$", default=MAIN_CURRENCY,
@@ -106,13 +107,13 @@ class ConcentrationQuerySerializer(serializers.Serializer):
                                    help_text="Shares listed; the HHI covers all.")
 
 
-class SinglePointsOfFailureQuerySerializer(serializers.Serializer):
+class SinglePointsOfFailureQuerySerializer(QueryParameters):
     minimum = serializers.IntegerField(min_value=1, max_value=1_000_000,
                                        default=SPOF_MIN_CRITICAL,
                                        help_text="Critical arrangements hit, at least.")
 
 
-class WhatIfQuerySerializer(serializers.Serializer):
+class WhatIfQuerySerializer(QueryParameters):
     kind = serializers.ChoiceField(choices=list(KINDS))
     provider = serializers.IntegerField(min_value=1, required=False,
                                         help_text="The provider, group member or "
@@ -129,7 +130,7 @@ class WhatIfQuerySerializer(serializers.Serializer):
         return attrs
 
 
-class NetworkQuerySerializer(serializers.Serializer):
+class NetworkQuerySerializer(QueryParameters):
     provider = serializers.IntegerField(min_value=1, required=False, help_text=(
         "Centre (default: the largest single point of failure)."))
     depth = serializers.IntegerField(min_value=1, max_value=4, default=2,

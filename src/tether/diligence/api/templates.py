@@ -16,7 +16,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
-from tether.core.api.serializers import StrictSerializer, TetherModelSerializer
+from tether.core.api.serializers import QueryParameters, StrictSerializer, TetherModelSerializer
 from tether.core.api.viewsets import TetherModelViewSet
 from tether.diligence import template_services as services
 from tether.diligence.choices import QuestionType
@@ -198,7 +198,7 @@ class TemplateDocumentSerializer(serializers.Serializer):
     sections = SectionDocumentSerializer(many=True)
 
 
-class ExportQuerySerializer(serializers.Serializer):
+class ExportQuerySerializer(QueryParameters):
     format = serializers.ChoiceField(choices=FORMATS, default="yaml")
 
 
