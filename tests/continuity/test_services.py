@@ -4,7 +4,13 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from tests.continuity.factories import ExitPlanFactory
-from tests.factories import ActivityFactory, ArrangementFactory, ProviderFactory, ServiceFactory
+from tests.factories import (
+    ActivityFactory,
+    ArrangementFactory,
+    OrganisationFactory,
+    ProviderFactory,
+    ServiceFactory,
+)
 from tether.continuity import services
 from tether.continuity.demo import continuity_demo_load
 from tether.continuity.models import (
@@ -77,7 +83,11 @@ def test_demo_plans_two_thirds_of_critical_arrangements_once(users):
     critical = [ArrangementFactory(is_critical=True, criticality_reason="Core")
                 for _ in range(9)]
     ArrangementFactory()
-    outsourced = [ActivityFactory(sourcing="outsourced") for _ in range(4)]
+    # One organisation and names in order: the demo skips every fourth activity in the order
+    # organisation, name (factory sequence numbers would sort "Activity 10" before "9").
+    organisation = OrganisationFactory(name="Demo Organisation")
+    outsourced = [ActivityFactory(sourcing="outsourced", organisation=organisation,
+                                  name=f"Outsourced {letter}") for letter in "ABCD"]
     for _ in range(3):
         ServiceFactory()
     assert users[Role.VENDOR_MANAGER].is_active
