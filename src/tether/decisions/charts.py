@@ -4,6 +4,8 @@ Content-Security-Policy allows). Every value goes through format_html."""
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from tether.core.svg import join_safe
+
 BLUE, ORANGE, GREY, RED, GREEN = "#0d6efd", "#fd7e14", "#6c757d", "#dc3545", "#198754"
 TEXT = mark_safe('font-size="11" fill="#212529"')  # noqa: S308 — a constant
 
@@ -15,8 +17,6 @@ def svg(template: str, *args) -> SafeString:
                        *(f"{a:.1f}" if isinstance(a, float) else a for a in args))
 
 
-def _join(parts) -> SafeString:
-    return mark_safe("".join(parts))  # noqa: S308 — each part built by format_html
 
 
 def short(value: float) -> str:
@@ -80,7 +80,7 @@ def savings_histogram_svg(comparison: dict, *, currency: str, width: int = 560,
         left, height - 6, TEXT,
         f'{comparison["p_outsourcing_costs_more"]:.1%}', short(comparison["mean"])))
     parts.append("</svg>")
-    return _join(parts)
+    return join_safe(parts)
 
 
 def cost_bars_svg(options: list[dict], *, currency: str, best: int | None = None,
@@ -124,7 +124,7 @@ def cost_bars_svg(options: list[dict], *, currency: str, best: int | None = None
         ' outsource  — whiskers: P5 to P95 of {} runs</text>', label_w, height - 6,
         TEXT, BLUE, ORANGE, "the simulated"))
     parts.append("</svg>")
-    return _join(parts)
+    return join_safe(parts)
 
 
 def planned_vs_achieved_svg(rows: list[dict], *, currency: str, width: int = 560,
@@ -173,4 +173,4 @@ def planned_vs_achieved_svg(rows: list[dict], *, currency: str, width: int = 560
         ' achieved (cumulative)</text>', left, height - 6, TEXT, BLUE,
         GREEN))
     parts.append("</svg>")
-    return _join(parts)
+    return join_safe(parts)

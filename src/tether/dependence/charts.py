@@ -5,7 +5,9 @@ format_html.
 """
 
 from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
+
+from tether.core.svg import join_safe
 
 BAR = "#0d6efd"
 FLAGGED = "#dc3545"
@@ -16,8 +18,6 @@ def _n(value: float) -> str:
     return f"{value:.1f}"
 
 
-def _join(parts) -> SafeString:
-    return mark_safe("".join(parts))  # noqa: S308  (each part built by format_html)
 
 
 def bars_svg(items: list[tuple[str, float, str, bool]], *, title: str,
@@ -43,7 +43,7 @@ def bars_svg(items: list[tuple[str, float, str, bool]], *, title: str,
             FLAGGED if flagged else BAR, label, _n(percent), value,
             _n(left + bar + 4), y + 14, _n(percent)))
     parts.append("</svg>")
-    return _join(parts)
+    return join_safe(parts)
 
 
 def trend_svg(points: list[tuple[str, float]], *, title: str, width: int = 560,
@@ -81,4 +81,4 @@ def trend_svg(points: list[tuple[str, float]], *, title: str, width: int = 560,
                                  'fill="#495057">{}</text>', left, height - 6, points[0][0],
                                  width - 10, height - 6, points[-1][0]))
     parts.append("</svg>")
-    return _join(parts)
+    return join_safe(parts)

@@ -12,6 +12,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import localtime
 
+from tether.core.svg import join_safe
 from tether.risk.methodology import MethodologyConfig
 from tether.risk.tables import text_color
 
@@ -21,9 +22,6 @@ MATRIX_LEFT = 150
 MATRIX_BOTTOM = 70
 
 
-def _join(parts) -> SafeString:
-    # Each part was built by format_html, so escaped already.
-    return mark_safe("".join(parts))  # noqa: S308
 
 
 def matrix_svg(config: MethodologyConfig, *, counts: dict | None = None,
@@ -72,7 +70,7 @@ def matrix_svg(config: MethodologyConfig, *, counts: dict | None = None,
                     text_color(rating.color), text))
             if key in links:
                 parts.append(format_html('<a href="{}" aria-label="{}">{}</a>', links[key],
-                                         label, _join(body)))
+                                         label, join_safe(body)))
             else:
                 parts.extend(body)
     grid_bottom = rows * cell
@@ -91,7 +89,7 @@ def matrix_svg(config: MethodologyConfig, *, counts: dict | None = None,
         '<text x="12" y="{}" text-anchor="middle" font-size="12" font-weight="600" '
         'fill="#212529" transform="rotate(-90 12 {})">Likelihood →</text></svg>',
         MATRIX_LEFT + columns * cell / 2, grid_bottom + 56, grid_bottom / 2, grid_bottom / 2))
-    return _join(parts)
+    return join_safe(parts)
 
 
 @dataclass(frozen=True)
@@ -176,7 +174,7 @@ def score_chart_svg(points: list[Point], config: MethodologyConfig | None = None
         LEFT + 100, legend_y - 4, LEFT + 124, legend_y - 4, INHERENT_COLOR, LEFT + 130,
         legend_y, LEFT + 200, legend_y - 4, LEFT + 224, legend_y - 4, MARK_COLOR, LEFT + 230,
         legend_y))
-    return _join(parts)
+    return join_safe(parts)
 
 
 def _bands(config: MethodologyConfig | None, plot_w: float, y_of) -> list[str]:

@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 from tether.core.exports import write_spreadsheet
 from tether.registry.transfer.cells import CellError, as_text, date_value, is_empty, text
 from tether.registry.transfer.cells import country as country_code
+from tether.registry.transfer.columns import normalise_header
 from tether.registry.transfer.importing import RowError
 from tether.registry.transfer.readers import FileProblem, open_table
 from tether.risk.country_services import country_risks_save
@@ -53,10 +54,6 @@ class CountryImportResult:
                 "unchanged": self.unchanged, "rows": self.rows, "summary": self.summary,
                 "errors": [{"row": e.row, "column": e.column, "message": e.message}
                            for e in self.errors]}
-
-
-def normalise_header(header: str) -> str:
-    return "_".join(header.strip().lower().replace("-", " ").split())
 
 
 def rating(raw) -> int:
