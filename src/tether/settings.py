@@ -85,6 +85,9 @@ INSTALLED_APPS = [
     "tether.continuity",
     "tether.dependence",
     "tether.decisions",
+    "tether.performance",
+    "tether.oversight",
+    "tether.deadlines",
 ]
 
 MIDDLEWARE = [

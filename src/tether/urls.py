@@ -15,6 +15,9 @@ urlpatterns = [
     path("continuity/", include("tether.continuity.urls")),
     path("dependence/", include("tether.dependence.urls")),
     path("decisions/", include("tether.decisions.urls")),
+    path("performance/", include("tether.performance.urls")),
+    path("oversight/", include("tether.oversight.urls")),
+    path("deadlines/", include("tether.deadlines.urls")),
     path("api/", include("tether.api_urls")),
 ]
 

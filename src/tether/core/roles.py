@@ -21,16 +21,22 @@ INTERNAL_ROLES = frozenset(Role) - {Role.PROVIDER_CONTACT}
 # works with providers, and so do due-diligence questionnaires ("diligence"). How risk is
 # rated ("methodology") is the administrator's; exit plans ("continuity") belong to those
 # who manage providers and their risk, keep-or-outsource cases ("decisions") to the vendor
-# manager; "jobs" are queued by the services of other
-# domains, never written directly.
+# manager. SLAs, measurements and periodic reviews ("performance") are the vendor
+# manager's; the contract clause checklist ("contracts") also the compliance officer's;
+# audits, findings, corrective actions and incidents ("oversight") belong to everyone who
+# oversees providers. "jobs" are queued by the services of other domains, never written
+# directly.
 WRITE_DOMAINS: dict[str, frozenset[str]] = {
     Role.ADMIN: frozenset({"registry", "risk", "security", "performance", "users",
                            "documents", "requests", "diligence", "methodology", "continuity",
-                           "decisions"}),
+                           "decisions", "contracts", "oversight"}),
     Role.VENDOR_MANAGER: frozenset({"registry", "performance", "documents", "requests",
-                                    "diligence", "continuity", "decisions"}),
-    Role.RISK_OFFICER: frozenset({"risk", "documents", "requests", "diligence", "continuity"}),
-    Role.SECURITY_OFFICER: frozenset({"security", "documents", "requests", "diligence"}),
+                                    "diligence", "continuity", "decisions", "contracts",
+                                    "oversight"}),
+    Role.RISK_OFFICER: frozenset({"risk", "documents", "requests", "diligence", "continuity",
+                                  "contracts", "oversight"}),
+    Role.SECURITY_OFFICER: frozenset({"security", "documents", "requests", "diligence",
+                                      "oversight"}),
     Role.EXECUTIVE: frozenset(),
     Role.AUDITOR: frozenset(),
     Role.PROVIDER_CONTACT: frozenset(),

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class OversightConfig(AppConfig):
+    name = "tether.oversight"
+    verbose_name = "Oversight: clauses, reviews, audits, incidents"
