@@ -86,7 +86,9 @@ INSTALLED_APPS = [
     "tether.dependence",
     "tether.decisions",
     "tether.performance",
+    "tether.contracts",
     "tether.oversight",
+    "tether.reviews",
     "tether.deadlines",
 ]
 

@@ -16,7 +16,9 @@ urlpatterns = [
     path("dependence/", include("tether.dependence.urls")),
     path("decisions/", include("tether.decisions.urls")),
     path("performance/", include("tether.performance.urls")),
+    path("contracts/", include("tether.contracts.urls")),
     path("oversight/", include("tether.oversight.urls")),
+    path("reviews/", include("tether.reviews.urls")),
     path("deadlines/", include("tether.deadlines.urls")),
     path("api/", include("tether.api_urls")),
 ]

@@ -3,4 +3,4 @@ from django.apps import AppConfig
 
 class OversightConfig(AppConfig):
     name = "tether.oversight"
-    verbose_name = "Oversight: clauses, reviews, audits, incidents"
+    verbose_name = "Oversight: audits, findings, corrective actions, incidents"

@@ -1,4 +1,4 @@
-from django.urls import path  # noqa: F401
+from tether.performance.ingest_views import urlpatterns as ingest_urlpatterns
 
 app_name = "performance"
-urlpatterns = []
+urlpatterns = [*ingest_urlpatterns]

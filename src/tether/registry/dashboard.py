@@ -3,6 +3,7 @@
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 
+from tether.core.views.generic import dashboard_panels
 from tether.registry import selectors
 from tether.registry.choices import PRIMARY_AREAS, PorterArea
 from tether.registry.models import Activity, Arrangement, Organisation
@@ -19,6 +20,7 @@ def home(request):
         "deadlines": selectors.upcoming_deadlines(user=user),
         "shares": selectors.outsourced_share(user=user),
         "spend": selectors.spend_by_currency(user=user),
+        "panels": dashboard_panels(request),
     }
     return render(request, "registry/home.html", context)
 

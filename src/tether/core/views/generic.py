@@ -59,6 +59,23 @@ def contribute_panels(model_label: str, *, order: int = 50):
     return register
 
 
+DASHBOARD = "dashboard"
+
+
+def contribute_dashboard(*, order: int = 50):
+    """Declare a function `(request) -> list[Panel]` whose cards appear on the home dashboard,
+    below the register's own figures, lowest `order` first. Each must cost a query or two:
+    the dashboard reads stored figures, it never recomputes them."""
+    return contribute_panels(DASHBOARD, order=order)
+
+
+def dashboard_panels(request) -> list[Panel]:
+    panels = []
+    for function in CONTRIBUTED_PANELS.get(DASHBOARD, []):
+        panels.extend(function(request))
+    return panels
+
+
 def contributed_panels(request, obj) -> list[Panel]:
     meta = obj._meta
     panels = []

@@ -1,7 +1,9 @@
 from rest_framework.routers import DefaultRouter
 
+from tether.performance.api.ingest import urlpatterns as ingest_urlpatterns
+
 router = DefaultRouter()
 router.include_root_view = False
 
 app_name = "performance-api"
-urlpatterns = router.urls
+urlpatterns = [*ingest_urlpatterns, *router.urls]

@@ -1,0 +1,3 @@
+"""The bulk measurement endpoint and the batches it creates."""
+
+urlpatterns = []
