@@ -11,12 +11,12 @@ from datetime import date
 from decimal import Decimal
 
 import numpy as np
-from django.db import connection, transaction
+from django.db import transaction
 
 from tether.performance import aggregate
 from tether.performance.choices import Direction, LevelKind, PeriodLength
 from tether.performance.models import CreditBand, PeriodResult, ServiceLevel
-from tether.performance.storage import month_of, month_start
+from tether.performance.storage import fetch, month_of, month_sql, month_start, placeholders
 
 ID_BATCH = 500
 WRITE_BATCH = 5000
@@ -95,40 +95,15 @@ def _floats(items) -> np.ndarray:
                     dtype=np.float64)
 
 
-def _month_sql(column: str) -> str:
-    """Months since January 1970 of a date column, computed by the database."""
-    if connection.vendor == "postgresql":
-        return (f"((EXTRACT(YEAR FROM {column})::int - 1970) * 12 "
-                f"+ EXTRACT(MONTH FROM {column})::int - 1)")
-    return (f"((CAST(strftime('%Y', {column}) AS INTEGER) - 1970) * 12 "
-            f"+ CAST(strftime('%m', {column}) AS INTEGER) - 1)")
-
-
-def _fetch(sql: str, params=()) -> list[tuple]:
-    """Rows of a raw query; on PostgreSQL with the binary protocol, so blobs arrive as bytes
-    instead of hex text twice their size."""
-    if connection.vendor == "postgresql":
-        import psycopg  # only installed where PostgreSQL is used
-
-        connection.ensure_connection()
-        # Django's cursors bind on the client, which cannot ask for binary results.
-        with psycopg.Cursor(connection.connection) as cursor:
-            cursor.execute(sql, params, binary=True)
-            return cursor.fetchall()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
 def _read_chunks(table: LevelTable, where: str = "", params=()) -> tuple[np.ndarray, ...]:
     """(level position, month index, count) per chunk, ordered by level and month, and every
     value of those chunks in that order."""
     # Only placeholders and fixed column names are interpolated; values go as parameters.
-    sql = (f"SELECT c.service_level_id, {_month_sql('c.month')}, c.\"count\", c.\"values\" "  # noqa: S608
+    sql = (f"SELECT c.service_level_id, {month_sql('c.month')}, c.\"count\", c.\"values\" "  # noqa: S608
            f"FROM performance_measurementchunk c "
            f"JOIN performance_servicelevel l ON l.id = c.service_level_id "
            f"WHERE l.active {where} ORDER BY c.service_level_id, c.month")
-    rows = _fetch(sql, params)
+    rows = fetch(sql, params)
     level_ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
     months = np.fromiter((r[1] for r in rows), dtype=np.int64, count=len(rows))
     counts = np.fromiter((r[2] for r in rows), dtype=np.int64, count=len(rows))
@@ -161,10 +136,10 @@ def _existing(level_ids: list[int] | None) -> dict[tuple[int, int], tuple]:
     """Stored results: (level id, month index) → (count, value, outcome, credit percent)."""
     where, params = "", ()
     if level_ids is not None:
-        where = f"WHERE service_level_id IN ({', '.join(['%s'] * len(level_ids))})"
+        where = f"WHERE service_level_id IN ({placeholders(len(level_ids))})"
         params = tuple(level_ids)
-    rows = _fetch(
-        f"SELECT service_level_id, {_month_sql('period_start')}, \"count\", \"value\", outcome, "  # noqa: S608
+    rows = fetch(
+        f"SELECT service_level_id, {month_sql('period_start')}, \"count\", \"value\", outcome, "  # noqa: S608
         f"credit_percent FROM performance_periodresult {where}", params)
     return {(r[0], r[1]): r[2:] for r in rows}
 
@@ -213,7 +188,7 @@ def recompute_levels(level_ids: Iterable[int]) -> int:
         table = LevelTable(batch)
         inactive = sorted(set(batch) - set(table.ids.tolist()))
         if len(table):
-            where = f"AND c.service_level_id IN ({', '.join(['%s'] * len(table))})"
+            where = f"AND c.service_level_id IN ({placeholders(len(table))})"
             computed = _compute(table, *_read_chunks(table, where, tuple(table.ids.tolist())))
             written += _write(table, computed, table.ids.tolist())
         if inactive:  # a level switched off keeps no results that could be mistaken as live
@@ -241,7 +216,7 @@ def recompute_months(level_months: Iterable[tuple[int, date]]) -> int:
                              for k in range(length)}
         low = min(min(m) for m in wanted.values())
         high = max(max(m) for m in wanted.values())
-        where = (f"AND c.service_level_id IN ({', '.join(['%s'] * len(table))}) "
+        where = (f"AND c.service_level_id IN ({placeholders(len(table))}) "
                  f"AND c.month >= %s AND c.month <= %s")
         positions, months, counts, values = _read_chunks(
             table, where, (*table.ids.tolist(), month_start(low), month_start(high)))

@@ -5,7 +5,6 @@ values (float64), little-endian. Merging new measurements into a chunk replaces 
 second, so a batch sent twice leaves the store as it was.
 """
 
-from collections import defaultdict
 from datetime import date
 
 import numpy as np
@@ -15,8 +14,9 @@ from tether.performance.models import MeasurementChunk, ServiceLevel
 
 TIMES = np.dtype("<i8")
 VALUES = np.dtype("<f8")
-WRITE_BATCH = 2000
+WRITE_BATCH = 5000
 ID_BATCH = 500
+MONTHS = 4096  # (level id, month) as one int64 key: level id * MONTHS + months since 1970
 
 
 def month_index(times: np.ndarray) -> np.ndarray:
@@ -41,47 +41,80 @@ def unpack(times: bytes | memoryview, values: bytes | memoryview) -> tuple[np.nd
     return np.frombuffer(times, dtype=TIMES), np.frombuffer(values, dtype=VALUES)
 
 
-def _last_of_each_time(times: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Sort by time keeping, for a time given twice, the value given last."""
-    order = np.argsort(times, kind="stable")
-    times, values = times[order], values[order]
-    keep = np.ones(len(times), dtype=bool)
-    keep[:-1] = times[1:] != times[:-1]
-    return times[keep], values[keep]
+def month_sql(column: str) -> str:
+    """Months since January 1970 of a date column, computed by the database."""
+    if connection.vendor == "postgresql":
+        return (f"((EXTRACT(YEAR FROM {column})::int - 1970) * 12 "
+                f"+ EXTRACT(MONTH FROM {column})::int - 1)")
+    return (f"((CAST(strftime('%Y', {column}) AS INTEGER) - 1970) * 12 "
+            f"+ CAST(strftime('%m', {column}) AS INTEGER) - 1)")
 
 
-def _existing_chunks(pairs: dict[int, set[int]]) -> dict[tuple[int, int], MeasurementChunk]:
-    """The stored chunks of these (level id → month indexes), read by level in batches."""
-    found = {}
-    level_ids = sorted(pairs)
-    for offset in range(0, len(level_ids), ID_BATCH):
-        batch = level_ids[offset:offset + ID_BATCH]
-        months = [m for level in batch for m in pairs[level]]
-        chunks = MeasurementChunk.objects.filter(
-            service_level_id__in=batch, month__gte=month_start(min(months)),
-            month__lte=month_start(max(months)))
-        for chunk in chunks:
-            key = (chunk.service_level_id, month_of(chunk.month))
-            if key[1] in pairs[key[0]]:
-                found[key] = chunk
-    return found
+def fetch(sql: str, params=()) -> list[tuple]:
+    """Rows of a raw query; on PostgreSQL with the binary protocol, so blobs arrive as bytes
+    instead of hex text twice their size."""
+    if connection.vendor == "postgresql":
+        import psycopg  # only installed where PostgreSQL is used
+
+        connection.ensure_connection()
+        # Django's cursors bind on the client, which cannot ask for binary results.
+        with psycopg.Cursor(connection.connection) as cursor:
+            cursor.execute(sql, params, binary=True)
+            return cursor.fetchall()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
-def _lock_levels(level_ids) -> None:
+def placeholders(count: int) -> str:
+    return ", ".join(["%s"] * count)
+
+
+def _stored(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The measurements already stored in these chunks (keys: level id * MONTHS + month),
+    as (level ids, times, values)."""
+    levels = np.unique(keys // MONTHS)
+    rows = []
+    for offset in range(0, len(levels), ID_BATCH):
+        batch = levels[offset:offset + ID_BATCH].tolist()
+        months = keys[np.isin(keys // MONTHS, batch)] % MONTHS
+        rows.extend(fetch(
+            f"SELECT service_level_id, {month_sql('month')}, \"count\", times, \"values\" "  # noqa: S608
+            f"FROM performance_measurementchunk WHERE service_level_id IN "
+            f"({placeholders(len(batch))}) AND month >= %s AND month <= %s",
+            (*batch, month_start(int(months.min())), month_start(int(months.max())))))
+    level_ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+    months = np.fromiter((r[1] for r in rows), dtype=np.int64, count=len(rows))
+    counts = np.fromiter((r[2] for r in rows), dtype=np.int64, count=len(rows))
+    wanted = np.isin(level_ids * MONTHS + months, keys)
+    kept = [row for row, keep in zip(rows, wanted.tolist(), strict=True) if keep]
+    times = np.frombuffer(b"".join([bytes(r[3]) for r in kept]), dtype=TIMES)
+    values = np.frombuffer(b"".join([bytes(r[4]) for r in kept]), dtype=VALUES)
+    return np.repeat(level_ids[wanted], counts[wanted]), times, values
+
+
+def _lock_levels(level_ids: np.ndarray) -> None:
     """Serialise merges into the same level (PostgreSQL; SQLite takes the write lock at the
     start of every transaction), locking in id order so two merges never deadlock."""
     if connection.vendor == "postgresql":
-        ids = sorted(level_ids)
+        ids = np.unique(level_ids).tolist()
         for offset in range(0, len(ids), 10_000):
             list(ServiceLevel.objects.select_for_update().filter(
                 id__in=ids[offset:offset + 10_000]).order_by("id").values_list("id", flat=True))
 
 
+UPSERT = (
+    'INSERT INTO performance_measurementchunk (service_level_id, month, "count", times, '
+    '"values") VALUES (%s, %s, %s, %s, %s) ON CONFLICT (service_level_id, month) DO UPDATE '
+    'SET "count" = excluded."count", times = excluded.times, "values" = excluded."values"')
+
+
 def merge_measurements(level_ids: np.ndarray, times: np.ndarray,
                        values: np.ndarray) -> set[tuple[int, date]]:
     """Store measurements (int64 level ids, int64 epoch seconds, float64 values, same length,
-    already validated). A measurement at a time a level already has replaces it, so sending
-    the same rows twice changes nothing. Returns the (level id, month) pairs touched."""
+    already validated). A measurement at a time a level already has replaces it, and of
+    several at the same time in one call the last wins, so sending the same rows twice
+    changes nothing. Returns the (level id, month) pairs touched."""
     level_ids = np.asarray(level_ids, dtype=np.int64)
     times = np.asarray(times, dtype=np.int64)
     values = np.asarray(values, dtype=np.float64)
@@ -89,40 +122,36 @@ def merge_measurements(level_ids: np.ndarray, times: np.ndarray,
         raise ValueError("level ids, times and values must have the same length")
     if not len(times):
         return set()
-    months = month_index(times)
-    order = np.lexsort((months, level_ids))
-    level_ids, months, times, values = level_ids[order], months[order], times[order], \
-        values[order]
-    boundary = np.flatnonzero((level_ids[1:] != level_ids[:-1]) | (months[1:] != months[:-1]))
-    starts = np.concatenate(([0], boundary + 1))
-    ends = np.concatenate((boundary + 1, [len(times)]))
-    groups = [(int(level_ids[s]), int(months[s]), s, e) for s, e in zip(starts, ends, strict=True)]
-    pairs: dict[int, set[int]] = defaultdict(set)
-    for level, month, _, _ in groups:
-        pairs[level].add(month)
-
+    keys = np.unique(level_ids * MONTHS + month_index(times))
     with transaction.atomic():
-        _lock_levels(pairs)
-        existing = _existing_chunks(pairs)
-        chunks = []
-        for level, month, start, end in groups:
-            new_times, new_values = times[start:end], values[start:end]
-            old = existing.get((level, month))
-            if old is not None:
-                old_times, old_values = unpack(old.times, old.values)
-                new_times = np.concatenate((old_times, new_times))
-                new_values = np.concatenate((old_values, new_values))
-            new_times, new_values = _last_of_each_time(new_times, new_values)
-            packed_times, packed_values = pack(new_times, new_values)
-            chunks.append(MeasurementChunk(
-                service_level_id=level, month=month_start(month), count=len(new_times),
-                times=packed_times, values=packed_values))
-        for offset in range(0, len(chunks), WRITE_BATCH):
-            MeasurementChunk.objects.bulk_create(
-                chunks[offset:offset + WRITE_BATCH], update_conflicts=True,
-                unique_fields=["service_level", "month"],
-                update_fields=["count", "times", "values"])
-    return {(level, month_start(month)) for level, month, _, _ in groups}
+        _lock_levels(level_ids)
+        old_levels, old_times, old_values = _stored(keys)
+        # Stored first, then the new in the order given: a stable sort keeps that order among
+        # equal (level, time), and the last of each run is the one kept.
+        level_ids = np.concatenate((old_levels, level_ids))
+        times = np.concatenate((old_times, times))
+        values = np.concatenate((old_values, values))
+        order = np.lexsort((times, level_ids))
+        level_ids, times, values = level_ids[order], times[order], values[order]
+        last = np.ones(len(times), dtype=bool)
+        last[:-1] = (times[1:] != times[:-1]) | (level_ids[1:] != level_ids[:-1])
+        level_ids, times, values = level_ids[last], times[last], values[last]
+        months = month_index(times)
+        change = np.flatnonzero((level_ids[1:] != level_ids[:-1]) | (months[1:] != months[:-1]))
+        starts = np.concatenate(([0], change + 1))
+        ends = np.concatenate((change + 1, [len(times)]))
+        packed_times = times.astype(TIMES).tobytes()
+        packed_values = values.astype(VALUES).tobytes()
+        size = TIMES.itemsize
+        rows = [(level, month_start(month), end - start,
+                 packed_times[start * size:end * size], packed_values[start * size:end * size])
+                for level, month, start, end in zip(
+                    level_ids[starts].tolist(), months[starts].tolist(), starts.tolist(),
+                    ends.tolist(), strict=True)]
+        with connection.cursor() as cursor:
+            for offset in range(0, len(rows), WRITE_BATCH):
+                cursor.executemany(UPSERT, rows[offset:offset + WRITE_BATCH])
+    return {(int(key // MONTHS), month_start(int(key % MONTHS))) for key in keys}
 
 
 def read_measurements(level_id: int, start: date | None = None,
