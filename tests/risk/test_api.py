@@ -127,7 +127,7 @@ def test_provider_scores_are_read_only_and_explained(officer, provider_a):
     score = body["results"][0]
     assert score["provider_name"] == provider_a.name and score["methodology_version"] == 1
     assert [i["input"] for i in score["explanation"]["inputs"]] == [
-        "inherent", "risks", "questionnaire", "location"]
+        "inherent", "risks", "questionnaire", "location", "performance", "oversight"]
     assert score["explanation"]["driver"]["factors"][0]["factor"] == "criticality"
     assert officer.post("/api/risk/provider-scores/", {}, format="json").status_code == 405
     assert officer.delete(f"/api/risk/provider-scores/{score['id']}/").status_code == 405

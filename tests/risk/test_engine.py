@@ -49,7 +49,9 @@ def portfolio():
       likelihood off → 2 × 4 = medium, severity 1 of 3 → 33.33…;
     - questionnaire accepted at 80 % → a gap of 20;
     - location: France 0.25 → 25;
-    - residual = 0.4 × 79.7826 + 0.25 × 33.3333 + 0.25 × 20 + 0.1 × 25 = 47.746… → 47.75.
+    - no SLA period and no finding or incident: performance 0, oversight 0;
+    - residual = 0.4 × 79.7826 + 0.2 × 33.3333 + 0.2 × 20 + 0.1 × 25 + 0.05 × 0 + 0.05 × 0
+      = 45.08.
     """
     CountryRiskFactory(country="FR", political=2, economic=3, legal=1)
     provider = ProviderFactory(country="FR", service_countries=[], data_storage_countries=[])
@@ -79,7 +81,7 @@ def test_intake_points_tier_and_provider_scores_match_the_hand_computation(portf
     score = ProviderScore.objects.get(provider=provider)
     assert score.inherent_score == Decimal("79.78")
     assert score.inherent_rating == "critical"
-    assert score.residual_score == Decimal("47.75")
+    assert score.residual_score == Decimal("45.08")
     assert score.residual_rating == "medium"
     assert score.tier == 1
     assert score.above_appetite is False
@@ -94,7 +96,7 @@ def test_the_explanation_names_every_input_and_its_contribution(portfolio):
     assert inputs["risks"]["value"] == pytest.approx(33.33, abs=0.01)
     assert inputs["questionnaire"]["value"] == 20.0
     assert inputs["location"]["value"] == 25.0
-    assert sum(i["contribution"] for i in inputs.values()) == pytest.approx(47.75, abs=0.02)
+    assert sum(i["contribution"] for i in inputs.values()) == pytest.approx(45.08, abs=0.02)
     assert explanation["driver"]["reference"] == arrangement.reference
     assert explanation["methodology"] == 1
 
@@ -183,7 +185,7 @@ def test_a_methodology_change_rescores_everything_in_a_job_and_keeps_history(
     history = list(ProviderScoreHistory.objects.filter(provider=provider)
                    .order_by("computed_at").values_list("methodology__version",
                                                         "residual_score", "trigger"))
-    assert history == [(1, Decimal("47.75"), "rescore"),
+    assert history == [(1, Decimal("45.08"), "rescore"),
                        (2, Decimal("79.78"), "methodology")]
 
 
@@ -219,8 +221,8 @@ def test_a_new_risk_moves_its_providers_score_at_once(portfolio, users,
             "provider": provider, "inherent_likelihood": 5, "inherent_impact": 5,
         })
     after = ProviderScore.objects.get(provider=provider).residual_score
-    # The worst open risk goes from medium (33.33) to critical (100): + 0.25 × 66.67.
-    assert after - before == pytest.approx(Decimal("16.67"), abs=Decimal("0.01"))
+    # The worst open risk goes from medium (33.33) to critical (100): + 0.2 × 66.67.
+    assert after - before == pytest.approx(Decimal("13.33"), abs=Decimal("0.01"))
     assert Job.objects.count() == 0  # one provider: rescored in the request, no job
 
 

@@ -175,11 +175,14 @@ def test_explain_shows_every_input_and_the_driving_intake(executive, provider_a)
                  "Worst open risk in the register", "Key person dependency",
                  "Gap in the latest accepted questionnaire", "No accepted questionnaire yet",
                  "Location", "EXP-001", "Business criticality",
-                 "Critical or important function", "Tether default methodology v1"):
+                 "Critical or important function", "Tether default methodology v1",
+                 "SLA periods breached in the last 12 months",
+                 "No SLA period assessed in the last 12 months",
+                 "Open findings and incidents of the last 12 months"):
         assert text in page, text
     inputs = response.context["inputs"]
     assert [item["input"] for item in inputs] == ["inherent", "risks", "questionnaire",
-                                                  "location"]
+                                                  "location", "performance", "oversight"]
     score = response.context["score"]
     assert abs(response.context["total_contribution"] - float(score.residual_score)) < 0.05
 

@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django_countries import countries
 
+from tether.core.evidence import CONTRIBUTED_INPUTS
 from tether.registry.choices import ArrangementStatus, Substitutability
 from tether.registry.models import Arrangement, Provider
 from tether.risk.choices import (
@@ -335,8 +336,10 @@ def _latest_questionnaires(provider_ids) -> dict[int, tuple[float, str]]:
 
 def provider_score_compute(config: MethodologyConfig, *, intakes: list[IntakeResult],
                            location: tuple[float, str], worst_risk: tuple[float, str] | None,
-                           questionnaire: tuple[float, str] | None) -> dict:
-    """One provider's inherent and residual scores, with the part each input played."""
+                           questionnaire: tuple[float, str] | None,
+                           contributed: dict[str, tuple[float, str]] | None = None) -> dict:
+    """One provider's inherent and residual scores, with the part each input played.
+    `contributed`: the inputs other apps contribute (core.evidence), by name."""
     if intakes:
         driver = max(intakes, key=lambda r: (r.score, -r.arrangement_id))
         inherent = driver.score
@@ -358,6 +361,7 @@ def provider_score_compute(config: MethodologyConfig, *, intakes: list[IntakeRes
         "location": (location_value * 100,
                      f"Riskiest country: {country_name(location_country)}"
                      if location_country else "No country known"),
+        **(contributed or {}),
     }
     weights = {name: float(config.residual_weights.get(name, 0)) for name in inputs}
     total_weight = sum(weights.values()) or 1.0
@@ -397,6 +401,9 @@ def providers_rescore(*, methodology: Methodology, trigger: str = ScoreTrigger.R
         intakes_store(intakes)
     worst = _worst_risks(config, provider_ids)
     questionnaires = _latest_questionnaires(provider_ids)
+    contributed = {name: (source.compute(provider_ids), source.absent)
+                   for name, source in CONTRIBUTED_INPUTS.items()
+                   if config.residual_weights.get(name)}
     providers = Provider.objects.all() if provider_ids is None else Provider.objects.filter(
         pk__in=provider_ids)
     # Read whole rather than with iterator(): on SQLite a read cursor kept open across the
@@ -415,6 +422,8 @@ def providers_rescore(*, methodology: Methodology, trigger: str = ScoreTrigger.R
             config, intakes=intakes.get(pk, []),
             location=location.worst(_countries(country, service_countries, storage_countries)),
             worst_risk=worst.get(pk), questionnaire=questionnaires.get(pk),
+            contributed={name: found.get(pk, absent)
+                         for name, (found, absent) in contributed.items()},
         )
         batch.append((pk, figures))
         if len(batch) >= BATCH:

@@ -10,6 +10,8 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 
+from tether.core.evidence import CONTRIBUTED_INPUTS
+
 DEFAULT_CATEGORIES = [
     ("loss_of_control", "Loss of control and quality",
      "The provider's work slips below the standard we promised our customers."),
@@ -66,8 +68,10 @@ DEFAULT_CONFIG = {
     ],
     "provider_appetite": "medium",
     # How the residual score weighs its inputs (each 0–100, higher is riskier).
-    "residual_weights": {"inherent": 0.4, "risks": 0.25, "questionnaire": 0.25,
-                         "location": 0.1},
+    # "performance" (SLA breaches) and "oversight" (open findings, incidents) are contributed
+    # by the apps that own those data (core.evidence).
+    "residual_weights": {"inherent": 0.4, "risks": 0.2, "questionnaire": 0.2,
+                         "location": 0.1, "performance": 0.05, "oversight": 0.05},
     # The questionnaire input when a provider has no accepted questionnaire yet.
     "questionnaire_missing": 60,
     # A country nobody has rated counts as this, on the 1–5 scale.
@@ -96,7 +100,12 @@ DEFAULT_CONFIG = {
 }
 
 MAX_LEVELS = 10  # per scale: a matrix of at most 10 × 10 cells
-RESIDUAL_INPUTS = ("inherent", "risks", "questionnaire", "location")
+OWN_RESIDUAL_INPUTS = ("inherent", "risks", "questionnaire", "location")
+
+
+def residual_inputs() -> tuple[str, ...]:
+    """Every input a residual weight may name: risk's own and those other apps contribute."""
+    return OWN_RESIDUAL_INPUTS + tuple(CONTRIBUTED_INPUTS)
 INTAKE_FACTORS = ("criticality", "data_sensitivity", "system_access", "substitutability")
 
 
@@ -301,10 +310,11 @@ def _weight_errors(weights) -> list[str]:
     if not isinstance(weights, dict):
         return ["Residual weights must map inputs to numbers."]
     errors = []
-    unknown = sorted(set(weights) - set(RESIDUAL_INPUTS))
+    known = residual_inputs()
+    unknown = sorted(set(weights) - set(known))
     if unknown:
         errors.append(f"Unknown residual input(s): {', '.join(unknown)}; known: "
-                      f"{', '.join(RESIDUAL_INPUTS)}.")
+                      f"{', '.join(known)}.")
     if any(not _is_number_between(v, 0, 1000) for v in weights.values()):
         errors.append("Residual weights must be numbers of 0 or more.")
     elif not any(v > 0 for v in weights.values()):

@@ -18,6 +18,7 @@ from django.utils.html import format_html
 from django.views import View
 from django_countries import countries
 
+from tether.core.evidence import CONTRIBUTED_INPUTS
 from tether.core.exports import CONTENT_TYPES, write_spreadsheet
 from tether.core.services import plain_services
 from tether.core.views.display import object_fields
@@ -53,12 +54,19 @@ from tether.risk.models import (
 )
 
 ROWS = selectors.PANEL_ROWS
-INPUT_LABELS = {
+OWN_INPUT_LABELS = {
     "inherent": "Inherent risk (the riskiest arrangement's intake)",
     "risks": "Worst open risk in the register",
     "questionnaire": "Gap in the latest accepted questionnaire",
     "location": "Location (countries of establishment, service, data)",
 }
+
+
+def input_label(name: str) -> str:
+    if name in OWN_INPUT_LABELS:
+        return OWN_INPUT_LABELS[name]
+    contributed = CONTRIBUTED_INPUTS.get(name)
+    return contributed.label if contributed else name
 FACTOR_LABELS = {
     "criticality": "Business criticality", "data_sensitivity": "Data sensitivity",
     "system_access": "Access to our systems", "spend": "Annual spend",
@@ -407,7 +415,7 @@ def methodology_context(request, methodology: Methodology) -> dict:
         "appetite": appetite,
         "other_appetite": sorted((code, rating) for code, rating in config.appetite.items()
                                  if code != "default" and code not in known),
-        "weights": [(INPUT_LABELS.get(name, name), weight, float(weight) * 100 / float(
+        "weights": [(input_label(name), weight, float(weight) * 100 / float(
             total_weight)) for name, weight in weights.items()],
         "bands": bands, "intake_tables": intake_tables, "spend_bands": spend,
         "intake_max": config.intake_max, "tiers": sorted(config.tiers, key=lambda t: t.tier),
@@ -672,7 +680,7 @@ class ProviderExplainView(ProviderPageMixin, View):
         if score is not None:
             explanation = score.explanation or {}
             scored_with = MethodologyConfig(score.methodology.config)
-            inputs = [{**item, "label": INPUT_LABELS.get(item.get("input"), item.get("input"))}
+            inputs = [{**item, "label": input_label(item.get("input"))}
                       for item in explanation.get("inputs", [])]
             driver = explanation.get("driver")
             context.update({
