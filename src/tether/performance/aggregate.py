@@ -81,20 +81,26 @@ def aggregate(levels: Levels, group_level: np.ndarray, group_size: np.ndarray,
 
 
 def _percentiles(levels, group_level, group_size, starts, values, chosen, value) -> None:
-    """Linear-interpolated percentiles (numpy's default method) of the chosen groups, with one
-    sort of only their values."""
+    """Linear-interpolated percentiles (numpy's default method) of the chosen groups. Groups
+    of similar size are padded to the same width and sorted as the rows of one matrix: many
+    short sorts, no global sort of millions of values."""
     groups = np.flatnonzero(chosen)
     sizes = group_size[groups]
-    picked = np.repeat(starts[groups], sizes) + _ranges(sizes)
-    group_of_value = np.repeat(np.arange(len(groups)), sizes)
-    ordered = values[picked][np.lexsort((values[picked], group_of_value))]
-    local_starts = group_starts(sizes)
-    position = levels.percentile[group_level[groups]] / 100 * (sizes - 1)
-    below = np.floor(position).astype(np.int64)
-    above = np.minimum(below + 1, sizes - 1)
-    low = ordered[local_starts + below]
-    high = ordered[local_starts + above]
-    value[groups] = low + (high - low) * (position - below)
+    width_class = np.ceil(np.log2(np.maximum(sizes, 1))).astype(np.int64)
+    for width_power in np.unique(width_class).tolist():
+        members = np.flatnonzero(width_class == width_power)
+        picked, member_sizes = groups[members], sizes[members]
+        matrix = np.full((len(members), 1 << width_power), np.inf)
+        columns = _ranges(member_sizes)
+        rows = np.repeat(np.arange(len(members)), member_sizes)
+        matrix[rows, columns] = values[np.repeat(starts[picked], member_sizes) + columns]
+        matrix.sort(axis=1)
+        position = levels.percentile[group_level[picked]] / 100 * (member_sizes - 1)
+        below = np.floor(position).astype(np.int64)
+        above = np.minimum(below + 1, member_sizes - 1)
+        row_index = np.arange(len(members))
+        low, high = matrix[row_index, below], matrix[row_index, above]
+        value[picked] = low + (high - low) * (position - below)
 
 
 def _ranges(sizes: np.ndarray) -> np.ndarray:

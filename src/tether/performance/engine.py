@@ -16,7 +16,6 @@ from django.db import transaction
 
 from tether.performance import aggregate, results_store
 from tether.performance.choices import Direction, LevelKind, PeriodLength
-from tether.performance.models import CreditBand, ServiceLevel
 from tether.performance.storage import (
     MONTHS,
     fetch,
@@ -36,14 +35,15 @@ class LevelTable:
     """The active levels' definitions as arrays, with a dense id → position map."""
 
     def __init__(self, level_ids: Iterable[int] | None = None):
-        levels = ServiceLevel.objects.filter(active=True)
         wanted = None if level_ids is None else {int(i) for i in level_ids}
-        if wanted is not None and len(wanted) <= NAMED_LEVELS:
-            levels = levels.filter(id__in=sorted(wanted))
-        rows = [row for row in levels.order_by("id").values_list(
-            "id", "direction", "aggregation", "percentile", "item_target", "target",
-            "minimum_count", "kind", "credit_cap_percent", "monthly_fee",
-            "arrangement__annual_cost", "period") if wanted is None or row[0] in wanted]
+        rows = [row for filter_sql, params in _level_filters_of(wanted, "l.id")
+                for row in fetch(
+                    "SELECT l.id, l.direction, l.aggregation, l.percentile, l.item_target, "  # noqa: S608
+                    "l.target, l.minimum_count, l.kind, l.credit_cap_percent, l.monthly_fee, "
+                    "a.annual_cost, l.period FROM performance_servicelevel l JOIN "
+                    "registry_arrangement a ON a.id = l.arrangement_id WHERE l.active "
+                    f"{filter_sql} ORDER BY l.id", params)
+                if wanted is None or row[0] in wanted]
         self.ids = np.array([r[0] for r in rows], dtype=np.int64)
         self.position = np.full(int(self.ids.max()) + 1 if len(rows) else 1, -1, dtype=np.int64)
         self.position[self.ids] = np.arange(len(rows))
@@ -73,12 +73,14 @@ class LevelTable:
         return found
 
     def _bands(self, wanted) -> tuple[np.ndarray, np.ndarray]:
-        bands = CreditBand.objects.filter(service_level__active=True)
-        if wanted is not None and len(wanted) <= NAMED_LEVELS:
-            bands = bands.filter(service_level_id__in=self.ids.tolist())
-        rows = np.array(list(bands.values_list("service_level_id", "worse_than",
-                                               "credit_percent")), dtype=np.float64)
-        rows = rows.reshape(-1, 3)
+        rows = [row for filter_sql, params in _level_filters_of(
+                    None if wanted is None else set(self.ids.tolist()), "b.service_level_id")
+                for row in fetch(
+                    "SELECT b.service_level_id, b.worse_than, b.credit_percent "  # noqa: S608
+                    "FROM performance_creditband b JOIN performance_servicelevel l "
+                    f"ON l.id = b.service_level_id WHERE l.active {filter_sql}", params)]
+        rows = np.array([(r[0], r[1], float(r[2])) for r in rows],
+                        dtype=np.float64).reshape(-1, 3)
         positions = self.positions_of(rows[:, 0].astype(np.int64))
         rows, positions = rows[positions >= 0], positions[positions >= 0]
         order = np.argsort(positions, kind="stable")
@@ -90,6 +92,18 @@ class LevelTable:
         bounds[positions, rank] = rows[:, 1]
         percents[positions, rank] = rows[:, 2]
         return bounds, percents
+
+
+def _level_filters_of(wanted: set[int] | None, column: str):
+    """SQL conditions naming these levels in batches, or one empty condition for all levels
+    or many (then every level is read and the others dropped in memory)."""
+    if wanted is None or len(wanted) > NAMED_LEVELS:
+        yield "", ()
+        return
+    ids = sorted(wanted)
+    for offset in range(0, len(ids), NAMED_LEVELS):
+        batch = ids[offset:offset + NAMED_LEVELS]
+        yield f"AND {column} IN ({placeholders(len(batch))})", tuple(batch)
 
 
 def _monthly_fee(monthly_fee, annual_cost) -> float:
@@ -128,11 +142,11 @@ def _read_chunks(table: LevelTable, *, months: tuple[int, int] | None = None,
         where += " AND c.month >= %s AND c.month <= %s"
         params += [month_start(months[0]), month_start(months[1])]
     rows = []
-    for level_filter, level_params in _level_filters(table, "c.service_level_id"):
+    named = None if len(table) > NAMED_LEVELS else set(table.ids.tolist())
+    for level_filter, level_params in _level_filters_of(named, "c.service_level_id"):
         rows.extend(fetch(
             f"SELECT c.service_level_id, {month_sql('c.month')}, c.\"count\", c.\"values\" "  # noqa: S608
-            f"FROM performance_measurementchunk c JOIN performance_servicelevel l "
-            f"ON l.id = c.service_level_id WHERE l.active {level_filter} {where} "
+            f"FROM performance_measurementchunk c WHERE 1 = 1 {level_filter} {where} "
             f"ORDER BY c.service_level_id, c.month", (*level_params, *params)))
     level_ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
     month_ids = np.fromiter((r[1] for r in rows), dtype=np.int64, count=len(rows))
@@ -146,18 +160,6 @@ def _read_chunks(table: LevelTable, *, months: tuple[int, int] | None = None,
     del rows
     level_ids, month_ids, counts = level_ids[keep], month_ids[keep], counts[keep]
     return table.positions_of(level_ids), month_ids, counts, values
-
-
-def _level_filters(table: LevelTable, column: str):
-    """SQL conditions naming the table's levels in batches, or one empty condition when the
-    table is large (every level is read and the others dropped in memory)."""
-    if len(table) > NAMED_LEVELS:
-        yield "", ()
-        return
-    ids = table.ids.tolist()
-    for offset in range(0, len(ids), NAMED_LEVELS):
-        batch = ids[offset:offset + NAMED_LEVELS]
-        yield f"AND {column} IN ({placeholders(len(batch))})", tuple(batch)
 
 
 def _compute(table: LevelTable, positions, months, counts, values) -> Computed:

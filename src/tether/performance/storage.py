@@ -42,12 +42,13 @@ def unpack(times: bytes | memoryview, values: bytes | memoryview) -> tuple[np.nd
 
 
 def month_sql(column: str) -> str:
-    """Months since January 1970 of a date column, computed by the database."""
+    """Months since January 1970 of a date column, computed by the database (on SQLite, from
+    the ISO text with substr: strftime costs seconds over 600,000 rows)."""
     if connection.vendor == "postgresql":
         return (f"((EXTRACT(YEAR FROM {column})::int - 1970) * 12 "
                 f"+ EXTRACT(MONTH FROM {column})::int - 1)")
-    return (f"((CAST(strftime('%Y', {column}) AS INTEGER) - 1970) * 12 "
-            f"+ CAST(strftime('%m', {column}) AS INTEGER) - 1)")
+    return (f"((CAST(substr({column}, 1, 4) AS INTEGER) - 1970) * 12 "
+            f"+ CAST(substr({column}, 6, 2) AS INTEGER) - 1)")
 
 
 def fetch(sql: str, params=()) -> list[tuple]:
