@@ -156,3 +156,24 @@ def test_minimum_count_reports_insufficient():
 def test_merge_refuses_arrays_of_different_length():
     with pytest.raises(ValueError, match="same length"):
         merge_measurements(np.array([1]), np.array([1, 2]), np.array([1.0]))
+
+
+def test_recompute_command_runs_the_job_and_repeats_safely():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from tether.core.models import Job
+
+    level = ServiceLevelFactory(target=99)
+    feed(level, [((2026, 1, 1), 98.0)])
+    out = StringIO()
+    call_command("recompute_sla", "--now", stdout=out)
+    job = Job.objects.get(kind="performance.recompute")
+    assert job.status == "succeeded"
+    assert (job.result["levels"], job.result["periods"], job.result["written"]) == (1, 1, 1)
+    assert results(level)[date(2026, 1, 1)].outcome == "breached"
+    call_command("recompute_sla", "--now", stdout=out)
+    assert Job.objects.filter(kind="performance.recompute").latest("pk").result["written"] == 0
+    call_command("recompute_sla", stdout=out)
+    assert "Queued job" in out.getvalue()
