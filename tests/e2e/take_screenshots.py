@@ -22,7 +22,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 WIDTH, HEIGHT = 1400, 900
 # Pages too long for a full-page picture: their first screen says what they are.
-LONG_PAGES = {"questionnaire-review", "what-if", "exit-readiness"}
+LONG_PAGES = {"questionnaire-review", "what-if", "exit-readiness", "clause-gaps", "scorecards",
+              "sla-detail"}
 
 
 def start_tether(data_dir: Path):
@@ -186,6 +187,7 @@ def _risk_and_diligence_pages(contact) -> dict[str, list[tuple[str, str]]]:
         internal.append(("risk-explain", reverse("risk:provider_explain",
                                                  args=[riskiest.provider_id])))
     internal += _dependence_pages()
+    internal += _control_pages()
     submitted = QuestionnaireResponse.objects.filter(status="submitted").first()
     if submitted is not None:
         internal.append(("questionnaire-review", submitted.get_absolute_url()))
@@ -215,6 +217,28 @@ def _dependence_pages() -> list[tuple[str, str]]:
     case = DecisionCase.objects.exclude(simulation=None).order_by("pk").first()
     if case is not None:
         pages.append(("decision-case", case.get_absolute_url()))
+    return pages
+
+
+def _control_pages() -> list[tuple[str, str]]:
+    """SLAs, clause gaps, scorecards, incidents and deadlines (issue 6's pages)."""
+    from django.urls import reverse
+
+    from tether.oversight.models import Incident
+    from tether.performance.models import PeriodResult
+
+    pages = [("performance-dashboard", reverse("performance:dashboard")),
+             ("clause-gaps", reverse("contracts:gaps")),
+             ("scorecards", reverse("reviews:scorecards")),
+             ("deadlines-calendar", reverse("deadlines:calendar"))]
+    breached = PeriodResult.objects.filter(outcome="breached").order_by(
+        "-period_start", "attainment").first()
+    if breached is not None:
+        pages.append(("sla-detail", reverse("performance:servicelevel_detail",
+                                            args=[breached.service_level_id])))
+    incident = Incident.objects.filter(events__isnull=False).order_by("pk").first()
+    if incident is not None:
+        pages.append(("incident", incident.get_absolute_url()))
     return pages
 
 

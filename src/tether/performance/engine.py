@@ -20,15 +20,12 @@ from tether.performance.choices import Direction, LevelKind, PeriodLength
 from tether.performance.storage import (
     MONTHS,
     fetch,
+    level_filters,
     month_of,
     month_sql,
     month_start,
-    placeholders,
 )
 
-# Up to this many levels are named in the queries; beyond, every active level is read and
-# the rest dropped in memory (one query instead of hundreds).
-NAMED_LEVELS = 500
 MONTHS_IN = {PeriodLength.MONTH: 1, PeriodLength.QUARTER: 3}
 
 
@@ -37,7 +34,7 @@ class LevelTable:
 
     def __init__(self, level_ids: Iterable[int] | None = None):
         wanted = None if level_ids is None else {int(i) for i in level_ids}
-        rows = [row for filter_sql, params in _level_filters_of(wanted, "l.id")
+        rows = [row for filter_sql, params in level_filters(wanted, "l.id")
                 for row in fetch(
                     "SELECT l.id, l.direction, l.aggregation, l.percentile, l.item_target, "  # noqa: S608
                     "l.target, l.minimum_count, l.kind, l.credit_cap_percent, l.monthly_fee, "
@@ -74,8 +71,8 @@ class LevelTable:
         return found
 
     def _bands(self, wanted) -> tuple[np.ndarray, np.ndarray]:
-        rows = [row for filter_sql, params in _level_filters_of(
-                    None if wanted is None else set(self.ids.tolist()), "b.service_level_id")
+        rows = [row for filter_sql, params in level_filters(
+                    None if wanted is None else self.ids, "b.service_level_id")
                 for row in fetch(
                     "SELECT b.service_level_id, b.worse_than, b.credit_percent "  # noqa: S608
                     "FROM performance_creditband b JOIN performance_servicelevel l "
@@ -93,18 +90,6 @@ class LevelTable:
         bounds[positions, rank] = rows[:, 1]
         percents[positions, rank] = rows[:, 2]
         return bounds, percents
-
-
-def _level_filters_of(wanted: set[int] | None, column: str):
-    """SQL conditions naming these levels in batches, or one empty condition for all levels
-    or many (then every level is read and the others dropped in memory)."""
-    if wanted is None or len(wanted) > NAMED_LEVELS:
-        yield "", ()
-        return
-    ids = sorted(wanted)
-    for offset in range(0, len(ids), NAMED_LEVELS):
-        batch = ids[offset:offset + NAMED_LEVELS]
-        yield f"AND {column} IN ({placeholders(len(batch))})", tuple(batch)
 
 
 def _monthly_fee(monthly_fee, annual_cost) -> float:
@@ -143,8 +128,7 @@ def _read_chunks(table: LevelTable, *, months: tuple[int, int] | None = None,
         where += " AND c.month >= %s AND c.month <= %s"
         params += [month_start(months[0]), month_start(months[1])]
     rows = []
-    named = None if len(table) > NAMED_LEVELS else set(table.ids.tolist())
-    for level_filter, level_params in _level_filters_of(named, "c.service_level_id"):
+    for level_filter, level_params in level_filters(table.ids, "c.service_level_id"):
         rows.extend(fetch(
             f"SELECT c.service_level_id, {month_sql('c.month')}, c.\"count\", c.\"values\" "  # noqa: S608
             f"FROM performance_measurementchunk c WHERE 1 = 1 {level_filter} {where} "

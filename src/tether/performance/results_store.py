@@ -9,9 +9,14 @@ from django.db import connection, transaction
 
 from tether.performance import aggregate
 from tether.performance.models import PeriodResult
-from tether.performance.storage import MONTHS, fetch, month_sql, month_start, placeholders
+from tether.performance.storage import (
+    MONTHS,
+    fetch,
+    level_filters,
+    month_sql,
+    month_start,
+)
 
-NAMED_LEVELS = 500
 WRITE_BATCH = 5000
 OUTCOME_CODE = {name: code for code, name in enumerate(aggregate.OUTCOME_NAMES)}
 NO_VALUE = -1.0e300  # stands for NULL in the packed read: no aggregate comes near it
@@ -86,7 +91,7 @@ def _stored(scope: Scope) -> tuple[np.ndarray, ...]:
         params = [month_start(scope.months[0]), month_start(scope.months[1])]
     outcome_case = " ".join(f"WHEN '{name}' THEN {code}" for name, code in OUTCOME_CODE.items())
     rows = []
-    for level_filter, level_params in _level_filters(scope.level_ids):
+    for level_filter, level_params in level_filters(scope.level_ids, "service_level_id"):
         rows.extend(fetch(
             f"SELECT service_level_id * {MONTHS} + {month_sql('period_start')}, "  # noqa: S608
             f"\"count\" * 4 + CASE outcome {outcome_case} ELSE 3 END, "
@@ -106,16 +111,6 @@ def _stored(scope: Scope) -> tuple[np.ndarray, ...]:
         keep &= np.isin(keys, scope.periods)
     return (keys[keep], count_outcome[keep] // 4, value[keep],
             (count_outcome[keep] % 4).astype(np.int8), table[keep, 3])
-
-
-def _level_filters(level_ids: np.ndarray):
-    if len(level_ids) > NAMED_LEVELS:
-        yield "", ()
-        return
-    ids = level_ids.tolist()
-    for offset in range(0, len(ids), NAMED_LEVELS):
-        batch = ids[offset:offset + NAMED_LEVELS]
-        yield f"AND service_level_id IN ({placeholders(len(batch))})", tuple(batch)
 
 
 def _nullable(values: np.ndarray) -> list:

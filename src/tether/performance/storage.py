@@ -71,6 +71,23 @@ def placeholders(count: int) -> str:
     return ", ".join(["%s"] * count)
 
 
+# Up to this many levels are named in a query's conditions (ID_BATCH per query); beyond, every
+# level is read and the rest dropped in memory (one query instead of dozens).
+NAMED_LEVELS = 5000
+
+
+def level_filters(level_ids, column: str):
+    """(SQL condition, parameters) naming these levels in batches, or one empty condition for
+    all levels (None) or many."""
+    if level_ids is None or len(level_ids) > NAMED_LEVELS:
+        yield "", ()
+        return
+    ids = sorted(int(i) for i in level_ids)
+    for offset in range(0, len(ids), ID_BATCH):
+        batch = ids[offset:offset + ID_BATCH]
+        yield f"AND {column} IN ({placeholders(len(batch))})", tuple(batch)
+
+
 def _stored(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The measurements already stored in these chunks (keys: level id * MONTHS + month),
     as (level ids, times, values)."""
