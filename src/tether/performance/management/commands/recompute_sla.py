@@ -1,9 +1,9 @@
 """`tether recompute_sla`: recompute every SLA and KPI result, as a background job."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from tether.core.jobs import run_job
+from tether.core.commands import run_job_here
 from tether.performance.tasks import recompute_enqueue
 
 
@@ -17,13 +17,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, now=False, **options):
         if now:
-            job = recompute_enqueue(queue=False)
-            run_job.call(job.pk)
-            job.refresh_from_db()
-            self.stdout.write(f"Job {job.pk}: {job.status}, {job.result}")
-            if job.status != "succeeded":
-                raise CommandError(job.error.strip().splitlines()[-1] if job.error else
-                                   "The job did not succeed.")
+            run_job_here(self, recompute_enqueue(queue=False))
             return
         with transaction.atomic():
             job = recompute_enqueue()

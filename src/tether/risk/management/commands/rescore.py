@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from tether.core.jobs import run_job
+from tether.core.commands import run_job_here
 from tether.registry.models import Provider
 from tether.risk.tasks import rescore_enqueue
 
@@ -25,13 +25,7 @@ class Command(BaseCommand):
             if unknown:
                 raise CommandError(f"No provider with id {', '.join(map(str, unknown))}.")
         if now:
-            job = rescore_enqueue(actor=None, provider_ids=provider_ids, queue=False)
-            run_job.call(job.pk)
-            job.refresh_from_db()
-            self.stdout.write(f"Job {job.pk}: {job.status}, {job.result}")
-            if job.status != "succeeded":
-                raise CommandError(job.error.strip().splitlines()[-1] if job.error else
-                                   "The job did not succeed.")
+            run_job_here(self, rescore_enqueue(actor=None, provider_ids=provider_ids, queue=False))
             return
         with transaction.atomic():
             job = rescore_enqueue(actor=None, provider_ids=provider_ids)
