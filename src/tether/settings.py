@@ -280,6 +280,12 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 TETHER_IMPORT_MAX_BYTES = env.int("TETHER_IMPORT_MAX_BYTES", default=200 * 1024 * 1024)
+# Rows of one measurement delivery (file, API batch or portal upload); more is refused whole.
+PERFORMANCE_MAX_ROWS = env.int("PERFORMANCE_MAX_ROWS", default=1_000_000)
+# Schedule overrides ("name=off|HH:MM|every:SECONDS,...") and deadline reminder windows.
+TETHER_SCHEDULES = env.dict("TETHER_SCHEDULES", default={})
+TETHER_REMINDER_DAYS = env.list("TETHER_REMINDER_DAYS", cast=int, default=[30, 7, 1])
+TETHER_REMINDER_OVERDUE_DAYS = env.int("TETHER_REMINDER_OVERDUE_DAYS", default=7)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

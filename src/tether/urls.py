@@ -16,9 +16,12 @@ urlpatterns = [
     path("dependence/", include("tether.dependence.urls")),
     path("decisions/", include("tether.decisions.urls")),
     path("performance/", include("tether.performance.urls")),
+    path("", include("tether.performance.portal_urls")),
     path("contracts/", include("tether.contracts.urls")),
     path("oversight/", include("tether.oversight.urls")),
+    path("", include("tether.oversight.portal_urls")),
     path("reviews/", include("tether.reviews.urls")),
+    path("", include("tether.reviews.portal_urls")),
     path("deadlines/", include("tether.deadlines.urls")),
     path("api/", include("tether.api_urls")),
 ]

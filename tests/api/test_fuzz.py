@@ -39,8 +39,12 @@ from schemathesis.specs.openapi.checks import (
 from tests import factories
 from tests.accounts import give_authenticator
 from tests.continuity.factories import continuity_objects
+from tests.contracts.factories import contracts_objects
 from tests.decisions.factories import decision_objects
 from tests.diligence.factories import AnswerFactory, QuestionFactory, ResponseFactory
+from tests.oversight.factories import oversight_objects
+from tests.performance.factories import performance_objects
+from tests.reviews.factories import reviews_objects
 from tests.risk.factories import risk_objects
 from tether.core.roles import Role
 from tether.portal.models import Invitation
@@ -142,6 +146,10 @@ def api_token(db, settings):
         risk_objects(arrangement.provider, arrangement)
         decision_objects(arrangement.provider)
         continuity_objects(arrangement)
+        performance_objects(arrangement)
+        contracts_objects(arrangement)
+        oversight_objects(arrangement.provider, arrangement)
+        reviews_objects(arrangement)
         Invitation.objects.create(provider=arrangement.provider, email="x@example.com",
                                   token_hash=f"{arrangement.pk:064d}",
                                   expires_at=arrangement.created, invited_by=admin)

@@ -16,9 +16,13 @@ from rest_framework.test import APIClient
 from tests.accounts import force_login
 from tests.cases import CASES
 from tests.continuity.factories import continuity_objects
+from tests.contracts.factories import contracts_objects
 from tests.decisions.factories import decision_objects
 from tests.diligence.factories import QuestionFactory, ResponseFactory
 from tests.factories import InformationRequestFactory, make_document
+from tests.oversight.factories import oversight_objects
+from tests.performance.factories import performance_objects
+from tests.reviews.factories import reviews_objects
 from tests.risk.factories import risk_objects
 from tether.core.models import AuditEntry, Job, User
 from tether.core.roles import INTERNAL_ROLES, Role, role_allows
@@ -46,7 +50,15 @@ OWN_ACCOUNT = {"account_security", "two_factor_setup", "password_change",
 # arrangements; the API docs need an authenticated internal user.
 MODEL_OF_PAGE = {"home": (Arrangement, "view"), "import": (Provider, "add"),
                  "value_chain": (Activity, "view"), "value_chain_of": (Activity, "view"),
-                 "export": (Provider, "view"), "user_security": (User, "change")}
+                 "export": (Provider, "view"), "user_security": (User, "change"),
+                 "schedule_list": (Job, "view")}
+# Pages every internal user has, about their own things or everyone's deadlines (each source
+# filters by what the user may see): upcoming deadlines, notifications.
+INTERNAL_ANY = {"upcoming", "calendar", "ics", "deadline-list", "notification_list",
+                "notification_read_all", "notification_preferences", "notification-list",
+                "notification-read-all"}
+# Someone's own notification: the matrix's object is never the viewer's, so 404 inside.
+OWN_NOTIFICATION = {"notification_read", "notification-detail", "notification-read"}
 # Pages that answer only once told what to answer about.
 EXAMPLE_QUERY = {"what_if_export": "?kind=country&country=DE",
                  "dependence-what-if": "?kind=country&country=DE"}
@@ -73,7 +85,8 @@ def endpoints():
         initkwargs = getattr(pattern.callback, "view_initkwargs", {})
         drf_cls = getattr(pattern.callback, "cls", None)
         actions = getattr(pattern.callback, "actions", None)
-        if route.replace("^", "").startswith(("portal/", "api/diligence/portal/")):
+        if route.replace("^", "").startswith(("portal/", "api/diligence/portal/",
+                                                       "api/oversight/portal/")):
             # The provider portal has its own matrix (tests/portal/test_portal_authorization.py,
             # tests/diligence/test_portal_answers.py for its API): its pages answer by the
             # viewer's provider, not by role.
@@ -86,6 +99,10 @@ def endpoints():
             found.append((route, name, None, "own_account"))
         elif name in MODEL_OF_PAGE:
             found.append((route, name, *MODEL_OF_PAGE[name]))
+        elif name in INTERNAL_ANY:
+            found.append((route, name, None, "internal"))
+        elif name in OWN_NOTIFICATION:
+            found.append((route, name, None, "own_notification"))
         elif view_class and issubclass(view_class, ViewSetMixin):
             viewset = initkwargs["viewset"]
             action = view_class.action
@@ -138,6 +155,10 @@ def objects(users, provider_a, provider_b):
     made[QuestionnaireTemplate] = made[Section].template
     made.update(risk_objects(provider_b, made[Arrangement]))
     made.update(continuity_objects(made[Arrangement]))
+    made.update(performance_objects(made[Arrangement]))
+    made.update(reviews_objects(made[Arrangement]))
+    made.update(oversight_objects(provider_b, made[Arrangement]))
+    made.update(contracts_objects(made[Arrangement]))
     made.update(decision_objects(provider_b))
     made[Invitation] = Invitation.objects.create(
         provider=provider_b, email="new@beta.example", token_hash="0" * 64,
@@ -159,8 +180,10 @@ def expected_ok(role, name, model, action) -> bool:
         return True
     if role not in INTERNAL_ROLES:
         return False
-    if action == "docs":
+    if action in ("docs", "internal"):
         return True
+    if action == "own_notification":
+        return False
     if name.endswith("_history") and not role_allows(role, "view", "audit"):
         return False
     return role_allows(role, "view" if action == "api" else action, model.permission_domain)

@@ -38,6 +38,16 @@ def test_imports_have_their_own_larger_limit(settings):
     assert upload_limit("/registry/import/") > upload_limit("/portal/documents/")
 
 
+@pytest.mark.parametrize("path", ["/api/performance/measurements/bulk/",
+                                  "/performance/measurements/upload/",
+                                  "/portal/measurements/upload/"])
+def test_measurement_deliveries_have_the_import_limit(settings, path):
+    settings.TETHER_IMPORT_MAX_BYTES = 200 * 1024 * 1024
+    settings.TETHER_DOCUMENT_MAX_BYTES = 25 * 1024 * 1024
+    assert upload_limit(path) == upload_limit("/registry/import/")
+    assert upload_limit(path) > upload_limit("/portal/measurements/")
+
+
 def test_a_body_that_grows_past_the_limit_unannounced_is_cut_off(settings):
     from django.core.files.uploadhandler import StopUpload
 

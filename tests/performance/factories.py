@@ -1,9 +1,16 @@
-"""Factories for SLAs/KPIs, their credit bands and measurement batches."""
+"""Factories for SLAs/KPIs, their credit bands, measurement batches and stored results."""
+
+from datetime import date
 
 import factory
 
 from tests.factories import ArrangementFactory
-from tether.performance.models import CreditBand, MeasurementBatch, ServiceLevel
+from tether.performance.models import (
+    CreditBand,
+    MeasurementBatch,
+    PeriodResult,
+    ServiceLevel,
+)
 
 
 class ServiceLevelFactory(factory.django.DjangoModelFactory):
@@ -35,3 +42,31 @@ class MeasurementBatchFactory(factory.django.DjangoModelFactory):
 
     source = "api"
     status = "done"
+
+
+class PeriodResultFactory(factory.django.DjangoModelFactory):
+    """A stored result, written directly (as the engine would)."""
+
+    class Meta:
+        model = PeriodResult
+
+    service_level = factory.SubFactory(ServiceLevelFactory)
+    period_start = date(2026, 1, 1)
+    count = 30
+    value = 99.9
+    outcome = "met"
+    attainment = 100.4
+    credit_percent = 0
+    credit_amount = 0
+
+
+def performance_objects(arrangement) -> dict:
+    """One object of each performance model with pages or endpoints, on the arrangement
+    given: what the authorization matrix and the API fuzz test need to name existing ids."""
+    level = ServiceLevelFactory(arrangement=arrangement, currency=arrangement.currency)
+    return {
+        ServiceLevel: level,
+        CreditBand: CreditBandFactory(service_level=level, worse_than=99.0, credit_percent=5),
+        PeriodResult: PeriodResultFactory(service_level=level),
+        MeasurementBatch: MeasurementBatchFactory(provider=arrangement.provider),
+    }

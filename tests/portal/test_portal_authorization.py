@@ -13,6 +13,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from tests.accounts import force_login
 from tests.diligence.factories import ResponseFactory
 from tests.factories import InformationRequestFactory, make_document
+from tests.oversight.factories import CorrectiveActionFactory, FindingFactory, IncidentFactory
+from tests.performance.factories import MeasurementBatchFactory
 from tether.core.roles import INTERNAL_ROLES, Role
 from tether.documents.models import DocumentCopy
 from tether.portal.access import PREVIEW_SESSION_KEY
@@ -27,10 +29,15 @@ OBJECT_OF_ROUTE = {
     "portal/questionnaires/<int:pk>/": "questionnaire",
     "portal/questionnaires/<int:pk>/questions/": "questionnaire",
     "portal/questionnaires/<int:pk>/evidence/": "questionnaire",
+    "portal/findings/<int:pk>/": "finding",
+    "portal/incidents/<int:pk>/": "incident",
+    "portal/actions/<int:pk>/evidence/": "action",
+    "portal/measurements/batches/<int:pk>/": "batch",
 }
 # Routes that only change state on POST; a GET is refused or answered without effect.
 POST_ONLY = {"portal/preview/stop/", "portal/preview/<int:provider_id>/",
-             "portal/questionnaires/<int:pk>/evidence/"}
+             "portal/questionnaires/<int:pk>/evidence/", "portal/actions/<int:pk>/evidence/",
+             "portal/measurements/upload/"}
 
 
 def portal_routes() -> list[str]:
@@ -60,9 +67,17 @@ def world(users, provider_a, provider_b):
             "document": make_document(actor=manager, attached_to=provider,
                                       shared_with_provider=True),
             "questionnaire": ResponseFactory(provider=provider),
+            **_oversight_items(provider),
+            "batch": MeasurementBatchFactory(provider=provider),
         }
         for provider in (provider_a, provider_b)
     }
+
+
+def _oversight_items(provider) -> dict:
+    finding = FindingFactory(provider=provider)
+    return {"finding": finding, "incident": IncidentFactory(provider=provider),
+            "action": CorrectiveActionFactory(finding=finding)}
 
 
 def url(route: str, obj) -> str:
@@ -114,7 +129,7 @@ def test_internal_users_see_the_portal_only_in_preview(role, users, world, provi
         previewed = get(user, route, obj, preview_of=provider_a).status_code
         expected = 403 if kind == "document" else 200  # previews never download
         assert previewed == expected, (route, previewed)
-        if kind in ("request", "document", "questionnaire"):
+        if kind in ("request", "document", "questionnaire", "finding", "incident", "batch"):
             assert get(user, route, world[provider_b][kind],
                        preview_of=provider_a).status_code in (403, 404), route
     assert not DocumentCopy.objects.exists()

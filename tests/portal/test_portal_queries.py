@@ -7,6 +7,12 @@ from tether.core.roles import Role
 
 pytestmark = pytest.mark.django_db
 
+# The home page gathers a card from each app above the portal: 7 queries every page pays
+# (session read and its save, user, 2FA device, provider), 4 of its own (counts in one query,
+# NDA, open requests, arrangements), one per section list that cannot share a query
+# (questionnaires, review feedback, findings, incidents) and one for measurements.
+HOME_BUDGET = 16
+
 
 @pytest.mark.parametrize("path", ["/portal/", "/portal/requests/", "/portal/documents/"])
 def test_portal_pages_do_not_grow_with_the_data(path, users, login, provider_a,
@@ -28,7 +34,7 @@ def test_portal_pages_do_not_grow_with_the_data(path, users, login, provider_a,
 
     few, many = queries_for(1), queries_for(12)
     assert many == few, f"{path}: {few} queries with 1 of each, {many} with 13"
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(HOME_BUDGET if path == "/portal/" else 15):
         client.get(path)
 
 

@@ -48,6 +48,8 @@ class User(AbstractUser):
         related_name="contacts",
         help_text="Only for provider contacts: the provider whose items they see.",
     )
+    remind_by_email = models.BooleanField(
+        default=True, help_text="Reminders of deadlines also come by e-mail (a daily digest).")
 
     objects = TetherUserManager()
 
@@ -246,3 +248,72 @@ class Job(models.Model):
         if not self.progress_total:
             return 100 if self.status == JobStatus.SUCCEEDED else None
         return min(100, int(self.progress_done * 100 / self.progress_total))
+
+
+class Notification(models.Model):
+    """A message to one person: a reminder of a deadline, or news about their work.
+
+    Notifications are personal (nobody sees another's) and are not register data, so they are
+    not in the audit trail. `key` says what a notification is about; one person gets one
+    notification per key, so a reminder is never sent twice.
+    """
+
+    TITLE_MAX = 200
+    BODY_MAX = 2000
+
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=40)
+    title = models.CharField(max_length=TITLE_MAX)
+    body = models.TextField(max_length=BODY_MAX, blank=True)
+    url = models.CharField(max_length=500, blank=True)
+    key = models.CharField(max_length=200)
+    created = models.DateTimeField(default=timezone.now, db_index=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    # Set when the recipient asked for e-mail and it has not gone out yet; cleared once sent.
+    email_pending = models.BooleanField(default=False)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    permission_domain = "notifications"
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "key"],
+                                    name="notification_once_per_key"),
+        ]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="notification_unread_idx"),
+            models.Index(fields=["email_pending", "recipient"], name="notification_email_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
+
+
+class ScheduledRun(models.Model):
+    """One slot of a schedule, claimed by the worker that queued its job.
+
+    The unique (name, slot_start) is what makes several workers on several machines queue each
+    slot exactly once: the first insert wins, the others get an IntegrityError.
+    """
+
+    name = models.CharField(max_length=64)
+    slot_start = models.DateTimeField()
+    claimed = models.DateTimeField(default=timezone.now)
+    job = models.ForeignKey(Job, null=True, blank=True, on_delete=models.SET_NULL,
+                            related_name="+")
+
+    permission_domain = "jobs"
+
+    class Meta:
+        ordering = ["-slot_start", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "slot_start"], name="scheduled_run_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} @ {self.slot_start:%Y-%m-%d %H:%M}"

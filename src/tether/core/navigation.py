@@ -24,6 +24,8 @@ MENU = [
         MenuItem("Arrangements", "registry:arrangement_list", "registry.Arrangement"),
         MenuItem("Subcontracting", "registry:subcontractinglink_list",
                  "registry.SubcontractingLink"),
+        # Every internal role views arrangements; the page itself admits any internal user.
+        MenuItem("Upcoming deadlines", "deadlines:upcoming", "registry.Arrangement"),
         MenuItem("Import…", "registry:import", "registry.Provider", action="add"),
     ]),
     ("Risk", [
@@ -55,6 +57,31 @@ MENU = [
         MenuItem("Subcontracting network", "dependence:network", "registry.Arrangement"),
         MenuItem("What if it fails", "dependence:what_if", "registry.Arrangement"),
     ]),
+    ("Performance", [
+        MenuItem("Dashboard", "performance:dashboard", "performance.ServiceLevel"),
+        MenuItem("SLAs and KPIs", "performance:servicelevel_list", "performance.ServiceLevel"),
+        MenuItem("Breaches", "performance:breaches", "performance.ServiceLevel"),
+        MenuItem("Service credits", "performance:credits", "performance.ServiceLevel"),
+        MenuItem("Measurement batches", "performance:measurementbatch_list",
+                 "performance.MeasurementBatch"),
+        MenuItem("Upload measurements…", "performance:measurementbatch_add",
+                 "performance.MeasurementBatch", action="add"),
+        MenuItem("Reviews due", "reviews:due", "reviews.Review"),
+        MenuItem("Reviews", "reviews:review_list", "reviews.Review"),
+        MenuItem("Scorecards", "reviews:scorecards", "reviews.Review"),
+    ]),
+    ("Oversight", [
+        MenuItem("Audits", "oversight:audit_list", "oversight.Audit"),
+        MenuItem("Findings", "oversight:finding_list", "oversight.Finding"),
+        MenuItem("Corrective actions", "oversight:correctiveaction_list",
+                 "oversight.CorrectiveAction"),
+        MenuItem("Overdue actions", "oversight:overdue_actions", "oversight.CorrectiveAction"),
+        MenuItem("Incidents", "oversight:incident_list", "oversight.Incident"),
+        MenuItem("Clause gaps", "contracts:gaps", "contracts.ArrangementClause"),
+        MenuItem("Coverage per clause", "contracts:coverage", "contracts.ArrangementClause"),
+        MenuItem("Clause library", "contracts:clauserequirement_list",
+                 "contracts.ClauseRequirement"),
+    ]),
     ("Exchange", [
         MenuItem("Documents", "documents:document_list", "documents.Document"),
         MenuItem("Upload a document…", "documents:document_add", "documents.Document",
@@ -79,6 +106,7 @@ MENU = [
         MenuItem("Audit trail", "core:auditentry_list", "core.AuditEntry"),
         MenuItem("Verify audit trail", "core:audit_verify", "core.AuditEntry"),
         MenuItem("Background jobs", "core:job_list", "core.Job"),
+        MenuItem("Scheduled jobs", "core:schedule_list", "core.Job"),
     ]),
 ]
 

@@ -14,9 +14,17 @@ from django.template.loader import render_to_string
 ENVELOPE_BYTES = 1024 * 1024
 
 
+# Bulk deliveries of data, which may be far larger than any one document.
+IMPORT_PATHS = (
+    "/registry/import", "/api/registry/import",
+    "/api/performance/measurements/bulk/", "/performance/measurements/upload/",
+    "/portal/measurements/upload/",
+)
+
+
 def upload_limit(path: str) -> int:
     """The largest request body accepted on `path`, in bytes."""
-    if path.startswith(("/registry/import", "/api/registry/import")):
+    if path.startswith(IMPORT_PATHS):
         return settings.TETHER_IMPORT_MAX_BYTES + ENVELOPE_BYTES
     return settings.TETHER_DOCUMENT_MAX_BYTES + ENVELOPE_BYTES
 

@@ -6,6 +6,12 @@ from tether.core.views import security
 from tether.core.views.accounts import AuditEntryViews, UserViews
 from tether.core.views.audit import AuditTrailExportView, AuditTrailVerifyView
 from tether.core.views.jobs import JobViews
+from tether.core.views.notifications import (
+    NotificationListView,
+    NotificationPreferenceView,
+    NotificationReadView,
+    ScheduleListView,
+)
 
 app_name = "core"
 
@@ -24,6 +30,13 @@ urlpatterns = [
     path("account/password/done/", security.password_change_done, name="password_change_done"),
     *AuditEntryViews.urls(),
     *JobViews.urls(),
+    path("jobs/schedules/", ScheduleListView.as_view(), name="schedule_list"),
+    path("notifications/", NotificationListView.as_view(), name="notification_list"),
+    path("notifications/read/", NotificationReadView.as_view(), name="notification_read_all"),
+    path("notifications/<int:pk>/read/", NotificationReadView.as_view(),
+         name="notification_read"),
+    path("notifications/preferences/", NotificationPreferenceView.as_view(),
+         name="notification_preferences"),
     path("audit/verify/", AuditTrailVerifyView.as_view(viewset=AuditEntryViews),
          name="audit_verify"),
     path("audit/export/", AuditTrailExportView.as_view(viewset=AuditEntryViews),

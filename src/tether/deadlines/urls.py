@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from tether.deadlines import views
 
 app_name = "deadlines"
-urlpatterns = []
+urlpatterns = [
+    path("", views.UpcomingView.as_view(), name="upcoming"),
+    path("calendar/", views.CalendarView.as_view(), name="calendar"),
+    path("deadlines.ics", views.CalendarExportView.as_view(), name="ics"),
+]

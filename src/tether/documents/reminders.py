@@ -7,12 +7,13 @@ from django.core.mail import send_mass_mail
 from django.db.models import Q
 
 from tether.core.models import User
+from tether.core.notifications import notify
 from tether.core.roles import Role
 from tether.documents.models import Document
 from tether.documents.services import documents_due_for_reminder
 
 
-def reminder_recipients(document: Document) -> list[str]:
+def reminder_people(document: Document) -> list[User]:
     """Who must act: our side always; the provider's contacts for what they gave us."""
     people = [document.uploaded_by] if document.uploaded_by else []
     if document.arrangement_id and document.arrangement.owner:
@@ -21,7 +22,11 @@ def reminder_recipients(document: Document) -> list[str]:
         people.extend(User.objects.filter(provider_id=document.provider_id, is_active=True))
     if not any(person.is_internal for person in people):
         people.extend(User.objects.filter(role=Role.VENDOR_MANAGER, is_active=True))
-    return sorted({p.email for p in people if p.is_active and p.email})
+    return [p for p in people if p.is_active]
+
+
+def reminder_recipients(document: Document) -> list[str]:
+    return sorted({p.email for p in reminder_people(document) if p.email})
 
 
 def _message(document: Document, recipients: list[str]):
@@ -38,7 +43,14 @@ def send_expiry_reminders(today: date) -> int:
     due = documents_due_for_reminder(today)
     messages, reminded = [], []
     for document in due:
-        recipients = reminder_recipients(document)
+        people = reminder_people(document)
+        # Our people also find it under the bell (once per document and expiry date).
+        notify([p for p in people if p.is_internal], kind="document_expiry",
+               title=f"Document expires: {document.title}",
+               body=f"Valid until {document.valid_until:%d %b %Y}; upload the renewed document.",
+               url=document.get_absolute_url(),
+               key=f"document_expiry:document:{document.pk}:{document.valid_until:%Y%m%d}")
+        recipients = sorted({p.email for p in people if p.email})
         if recipients:
             messages.append(_message(document, recipients))
             reminded.append(document.pk)

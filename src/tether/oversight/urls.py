@@ -1,4 +1,4 @@
-from django.urls import path  # noqa: F401
+from tether.oversight.views import urlpatterns as page_urls
 
 app_name = "oversight"
-urlpatterns = []
+urlpatterns = page_urls

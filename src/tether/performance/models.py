@@ -156,6 +156,8 @@ class MeasurementChunk(models.Model):
     times = models.BinaryField()
     values = models.BinaryField()
 
+    permission_domain = "performance"
+
     class Meta:
         constraints = [models.UniqueConstraint(fields=["service_level", "month"],
                                                name="measurement_chunk_month_unique")]
@@ -179,12 +181,17 @@ class PeriodResult(models.Model):
     credit_percent = models.FloatField(default=0)
     credit_amount = models.DecimalField(max_digits=16, decimal_places=2, default=0)
 
+    permission_domain = "performance"
+
     class Meta:
         ordering = ["service_level", "period_start"]
         constraints = [models.UniqueConstraint(fields=["service_level", "period_start"],
                                                name="period_result_unique")]
         indexes = [models.Index(fields=["period_start", "attainment"],
-                                name="period_result_worst")]
+                                name="period_result_worst"),
+                   # Covers the credits owed over a range: read from the index alone.
+                   models.Index(fields=["period_start", "service_level", "credit_amount"],
+                                name="period_result_credits")]
 
     def __str__(self):
         return f"{self.service_level_id} {self.period_start}: {self.outcome}"

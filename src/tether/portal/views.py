@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views import View
 
+from tether.core.counting import count_expression
 from tether.documents import services as document_services
 from tether.documents.forms import PortalUploadForm
 from tether.documents.sharing import shared_documents, sharing_for
@@ -46,8 +47,9 @@ class HomeView(PortalMixin, View):
         context = self.portal_context(
             open_requests=requests.filter(status__in=OPEN_FOR_PROVIDER).order_by(
                 "due_date", "pk")[:10],
-            open_count=requests.filter(status__in=OPEN_FOR_PROVIDER).count(),
-            document_count=sharing.documents().count(),
+            **Provider.objects.filter(pk=provider.pk).values(
+                open_count=count_expression(requests.filter(status__in=OPEN_FOR_PROVIDER)),
+                document_count=count_expression(sharing.documents())).get(),
             awaiting_nda=sharing.awaiting_nda(),
             # "provider" too: the related manager reads each row's provider_id, which
             # would otherwise be a deferred load per row (51 queries instead of one).

@@ -3,6 +3,7 @@
 from rest_framework import serializers, viewsets
 from rest_framework.routers import DefaultRouter
 
+from tether.core.api.notifications import NotificationViewSet
 from tether.core.api.permissions import RolePermission
 from tether.core.models import Job
 from tether.core.views.jobs import JobFilterSet
@@ -33,6 +34,7 @@ class JobViewSet(viewsets.ReadOnlyModelViewSet):
 router = DefaultRouter()
 router.include_root_view = False
 router.register("jobs", JobViewSet)
+router.register("notifications", NotificationViewSet, basename="notification")
 
 app_name = "core-api"
 urlpatterns = router.urls

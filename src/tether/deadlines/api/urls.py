@@ -1,7 +1,8 @@
-from rest_framework.routers import DefaultRouter
+from django.urls import path
 
-router = DefaultRouter()
-router.include_root_view = False
+from tether.deadlines.api.views import DeadlineListView
 
 app_name = "deadlines-api"
-urlpatterns = router.urls
+urlpatterns = [
+    path("", DeadlineListView.as_view(), name="deadline-list"),
+]

@@ -4,12 +4,18 @@ import time
 
 from django.core.management.base import BaseCommand
 from django.test.utils import override_settings
+from django.utils import timezone
 
 from tether.continuity.demo import continuity_demo_load
+from tether.contracts.demo import contracts_demo_load
+from tether.deadlines.reminders import send_deadline_reminders
 from tether.decisions.demo import decisions_demo_load
 from tether.diligence.demo import diligence_demo_load
+from tether.oversight.demo import oversight_demo_load
+from tether.performance.demo import performance_demo_load
 from tether.portal.demo import exchange_demo_load
 from tether.registry.demo import demo_load
+from tether.reviews.demo import reviews_demo_load
 from tether.risk.demo import risk_demo_load
 
 
@@ -30,6 +36,12 @@ class Command(BaseCommand):
         counts.update(risk_demo_load())
         counts.update(continuity_demo_load())
         counts.update(decisions_demo_load())
+        counts.update(performance_demo_load())
+        counts.update(contracts_demo_load())
+        counts.update(oversight_demo_load())
+        counts.update(reviews_demo_load())
+        # Today's reminders, so the demo's people find their notifications waiting.
+        counts["reminders"] = send_deadline_reminders(timezone.localdate())["notifications"]
         seconds = time.perf_counter() - started
         summary = ", ".join(f"{count} {name}" for name, count in counts.items())
         self.stdout.write(self.style.SUCCESS(f"Demo loaded in {seconds:.1f} s: {summary}."))
