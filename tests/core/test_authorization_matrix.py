@@ -59,6 +59,9 @@ INTERNAL_ANY = {"upcoming", "calendar", "ics", "deadline-list", "notification_li
                 "notification-read-all"}
 # Someone's own notification: the matrix's object is never the viewer's, so 404 inside.
 OWN_NOTIFICATION = {"notification_read", "notification-detail", "notification-read"}
+# Pages whose <pk> names another model's object than the one whose permission they check:
+# an arrangement's clause checklist is about clause checks, addressed by the arrangement.
+URL_OBJECT = {"checklist": Arrangement}
 # Pages that answer only once told what to answer about.
 EXAMPLE_QUERY = {"what_if_export": "?kind=country&country=DE",
                  "dependence-what-if": "?kind=country&country=DE"}
@@ -196,7 +199,8 @@ def test_role_sees_exactly_what_it_may(role, users, objects):
     for route, name, model, action in endpoints():
         if action in ("public", "portal") or name == "logout":
             continue
-        url = concrete(route, objects.get(model)) + EXAMPLE_QUERY.get(name, "")
+        url = (concrete(route, objects.get(URL_OBJECT.get(name, model)))
+               + EXAMPLE_QUERY.get(name, ""))
         browser_page = name in ("swagger-ui", "redoc") or not route.startswith("api/")
         client = client_for(user, api=not browser_page)
         response = client.get(url)
@@ -224,7 +228,7 @@ def test_anonymous_is_sent_to_login_or_refused(db, objects):
     for route, name, model, action in endpoints():
         if action == "public":
             continue
-        url = concrete(route, objects.get(model))
+        url = concrete(route, objects.get(URL_OBJECT.get(name, model)))
         response = client.get(url)
         if route.startswith("api/") and name not in ("swagger-ui", "redoc"):
             assert response.status_code in (401, 403), url
