@@ -40,7 +40,7 @@ def test_builtin_requirement_can_be_deactivated_not_deleted(users):
     response = client.patch(f"/api/contracts/requirements/{builtin.pk}/",
                             {"is_active": False}, format="json")
     assert response.status_code == 200 and response.json()["is_active"] is False
-    assert client.delete(f"/api/contracts/requirements/{builtin.pk}/").status_code == 400
+    assert client.delete(f"/api/contracts/requirements/{builtin.pk}/").status_code == 409
     assert client.patch(f"/api/contracts/requirements/{builtin.pk}/", {"code": "X_Y"},
                         format="json").status_code == 400
     assert ClauseRequirement.objects.filter(pk=builtin.pk).exists()

@@ -10,7 +10,13 @@ from tether.contracts.choices import ClauseStatus
 from tether.contracts.library import LIBRARY_PATH, ClauseSpec, read_library
 from tether.contracts.models import ArrangementClause, ClauseRequirement
 from tether.core.audit import BulkChange, record_bulk, snapshot
-from tether.core.services import ModelServices, object_create, object_delete, object_update
+from tether.core.services import (
+    DeletionRefused,
+    ModelServices,
+    object_create,
+    object_delete,
+    object_update,
+)
 
 # --- the library ------------------------------------------------------------------------------
 
@@ -51,9 +57,9 @@ def requirement_update(requirement: ClauseRequirement, *, actor, data: dict,
 def requirement_delete(requirement: ClauseRequirement, *, actor, source: str = "web") -> None:
     """Remove a company's own requirement that no arrangement was checked against."""
     if requirement.is_builtin:
-        raise ValidationError("Built-in requirements cannot be deleted: deactivate it instead.")
+        raise DeletionRefused("Built-in requirements cannot be deleted: deactivate it instead.")
     if requirement.checks.exists():
-        raise ValidationError("Arrangements were checked against this requirement: deactivate "
+        raise DeletionRefused("Arrangements were checked against this requirement: deactivate "
                               "it instead, so their checks are kept.")
     object_delete(requirement, actor=actor, source=source)
 

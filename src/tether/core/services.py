@@ -6,10 +6,16 @@ Domain services (`provider_create`, …) wrap these with their own rules.
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from tether.core.audit import record_change, snapshot
 from tether.core.models import AuditAction
+
+
+class DeletionRefused(ValidationError):
+    """A delete a business rule forbids (a built-in object, one that others still need).
+    Pages show its message like any validation error; the API answers 409 Conflict."""
 
 
 def _assign(instance: models.Model, data: dict) -> dict:

@@ -14,7 +14,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from tether.core.services import ModelServices, object_create, object_delete, object_update
+from tether.core.services import (
+    DeletionRefused,
+    ModelServices,
+    object_create,
+    object_delete,
+    object_update,
+)
 from tether.core.signals import announce_provider_evidence
 from tether.documents import storage
 from tether.documents.services import document_upload
@@ -66,7 +72,7 @@ def audit_update(audit: Audit, *, actor, data: dict, source: str = "web") -> Aud
 def audit_delete(audit: Audit, *, actor, source: str = "web") -> None:
     """Remove an audit; one with findings is kept (remove or move its findings first)."""
     if audit.findings.exists():
-        raise ValidationError(f"“{audit}” has findings: remove them first, or keep the audit.")
+        raise DeletionRefused(f"“{audit}” has findings: remove them first, or keep the audit.")
     object_delete(audit, actor=actor, source=source)
 
 
@@ -265,7 +271,7 @@ def incident_delete(incident: Incident, *, actor, source: str = "web") -> None:
     """Remove an incident with its timeline and follow-up actions; one that findings cite is
     kept."""
     if incident.findings.exists():
-        raise ValidationError(f"Findings cite “{incident}”: remove them first, or keep it.")
+        raise DeletionRefused(f"Findings cite “{incident}”: remove them first, or keep it.")
     provider_id = incident.provider_id
     for event in incident.events.all():
         object_delete(event, actor=actor, source=source)
