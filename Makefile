@@ -35,13 +35,16 @@ lint: test-deps
 	TETHER_DATA_DIR=$(TEST_DATA_DIR) $(VENV)/bin/tether makemigrations --check --dry-run
 
 test-sqlite: test-deps
-	TETHER_DATA_DIR=$(TEST_DATA_DIR) $(VENV)/bin/pytest
+	TETHER_DATA_DIR=$(TEST_DATA_DIR)-sqlite $(VENV)/bin/pytest
 
 test-postgres: test-deps
-	DATABASE_URL=$(TEST_DATABASE_URL) CACHE_URL=$(TEST_CACHE_URL) TETHER_DATA_DIR=$(TEST_DATA_DIR) \
-		$(VENV)/bin/pytest
+	DATABASE_URL=$(TEST_DATABASE_URL) CACHE_URL=$(TEST_CACHE_URL) \
+		TETHER_DATA_DIR=$(TEST_DATA_DIR)-postgres $(VENV)/bin/pytest
 
-test: lint test-sqlite test-postgres
+# Both databases side by side (each pytest mostly keeps one core busy), each with its own data
+# directory; each run's output is printed whole when it ends.
+test: lint
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 bench: install
 	$(VENV)/bin/python bench/run.py
