@@ -1,6 +1,7 @@
 """Named serializers of the performance app (SLAs, credit bands, results, credits owed), so
 the OpenAPI schema describes every endpoint."""
 
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from tether.core.api.serializers import QueryParameters, TetherModelSerializer
@@ -125,6 +126,8 @@ class CreditTotalSerializer(serializers.Serializer):
     credit = serializers.DecimalField(max_digits=18, decimal_places=2)
 
 
+# A list action answering one object (rows and totals), not the array the schema would assume.
+@extend_schema_serializer(many=False)
 class CreditsOwedSerializer(serializers.Serializer):
     """Service credits owed per provider and arrangement, per currency, with the totals."""
 
