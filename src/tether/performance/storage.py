@@ -32,15 +32,6 @@ def month_of(day: date) -> int:
     return (day.year - 1970) * 12 + day.month - 1
 
 
-def pack(times: np.ndarray, values: np.ndarray) -> tuple[bytes, bytes]:
-    return times.astype(TIMES).tobytes(), values.astype(VALUES).tobytes()
-
-
-def unpack(times: bytes | memoryview, values: bytes | memoryview) -> tuple[np.ndarray,
-                                                                           np.ndarray]:
-    return np.frombuffer(times, dtype=TIMES), np.frombuffer(values, dtype=VALUES)
-
-
 def month_sql(column: str) -> str:
     """Months since January 1970 of a date column, computed by the database (on SQLite, from
     the ISO text with substr: strftime costs seconds over 600,000 rows)."""
