@@ -1,7 +1,6 @@
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView
 
-from tether.core.api.docs import RedocView, SwaggerView
+from tether.core.api.docs import RedocView, SchemaView, SwaggerView
 from tether.core.views.security import TokenView
 
 urlpatterns = [
@@ -20,7 +19,7 @@ urlpatterns = [
     path("reviews/", include("tether.reviews.api.urls")),
     path("deadlines/", include("tether.deadlines.api.urls")),
     path("auth/token/", TokenView.as_view(), name="api-token"),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", SchemaView.as_view(), name="schema"),
     path("docs/", SwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("redoc/", RedocView.as_view(url_name="schema"), name="redoc"),
 ]

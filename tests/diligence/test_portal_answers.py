@@ -281,7 +281,8 @@ def test_portal_pages_cost_a_bounded_number_of_queries(login, people, response_a
     client = login(people["contact_a"])
     for url in ["/portal/", "/portal/questionnaires/", page(response_a),
                 f"{page(response_a)}questions/"]:
-        with django_assert_max_num_queries(15):
+        # The home page carries a card per portal section; findings and incidents cost two.
+        with django_assert_max_num_queries(16 if url == "/portal/" else 15):
             assert client.get(url).status_code == 200, url
 
 

@@ -74,7 +74,9 @@ def test_pages_work_under_the_content_security_policy(page, log_in, users, conso
     page.goto("/api/docs/")
     expect(page.locator(".swagger-ui .info .title")).to_contain_text("Tether API")
     page.goto("/api/redoc/")
-    expect(page.locator(".api-info h1")).to_contain_text("Tether API")
+    # ReDoc lays out the whole schema (about 1 MB) before it shows anything: seconds, more on
+    # a busy machine.
+    expect(page.locator(".api-info h1")).to_contain_text("Tether API", timeout=45_000)
     page.wait_for_load_state("networkidle")
     # ReDoc's footer logo comes from its CDN: refused, as everything from outside.
     assert [text for text in console_errors if "cdn.redoc.ly" not in text] == []

@@ -129,3 +129,21 @@ def test_openapi_schema_and_docs_are_served(users):
     docs = client.get("/api/docs/")
     assert docs.status_code == 200 and b"swagger" in docs.content.lower()
     assert b"cdn" not in docs.content.lower()
+
+
+def test_the_schema_is_generated_once_per_process(users, monkeypatch):
+    from drf_spectacular.generators import SchemaGenerator
+
+    from tether.core.api.docs import SchemaView
+
+    monkeypatch.setattr(SchemaView, "_generated", {})
+    calls = []
+    generate = SchemaGenerator.get_schema
+    monkeypatch.setattr(SchemaGenerator, "get_schema",
+                        lambda self, *a, **k: calls.append(1) or generate(self, *a, **k))
+    client = api_client(users[Role.AUDITOR])
+    first = client.get("/api/schema/?format=json").json()
+    second = api_client(users[Role.EXECUTIVE]).get("/api/schema/?format=json").json()
+    assert first == second and "/api/registry/providers/" in first["paths"]
+    assert len(calls) == 1
+    assert APIClient().get("/api/schema/?format=json").status_code in (401, 403)

@@ -15,9 +15,12 @@ ROWS = 5
 
 def _summary_panel(request, *, field: str, obj, counts: dict) -> list[Panel]:
     user = request.user
+    # The counts say whether there is anything to list: a quiet provider costs no list query.
     findings = list(selectors.finding_list(user=user).filter(**{field: obj})
-                    .filter(selectors.open_findings_q()).order_by("due_date", "pk")[:ROWS])
-    incidents = list(selectors.active_incidents(user=user).filter(**{field: obj})[:ROWS])
+                    .filter(selectors.open_findings_q()).order_by("due_date", "pk")[:ROWS]
+                    ) if counts["open_findings"] else []
+    incidents = list(selectors.active_incidents(user=user).filter(**{field: obj})[:ROWS]
+                     ) if counts["active_incidents"] else []
     if not (findings or incidents or any(counts.values())):
         return []
     query = f"?{field}={obj.pk}"
@@ -48,10 +51,10 @@ def arrangement_panels(request, arrangement) -> list[Panel]:
     user = request.user
     if not user.can("view", Finding):
         return []
-    findings = Finding.objects.filter(arrangement=arrangement)
-    counts = {
-        "open_findings": findings.filter(selectors.open_findings_q()).count(),
-        "overdue_findings": findings.filter(selectors.overdue_findings_q()).count(),
+    counts = Finding.objects.filter(arrangement=arrangement).aggregate(
+        open_findings=Count("pk", filter=selectors.open_findings_q()),
+        overdue_findings=Count("pk", filter=selectors.overdue_findings_q()))
+    counts |= {
         "overdue_actions": CorrectiveAction.objects.filter(selectors.overdue_actions_q()).filter(
             Q(finding__arrangement=arrangement) | Q(incident__arrangement=arrangement)).count(),
         "active_incidents": Incident.objects.filter(

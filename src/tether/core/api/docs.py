@@ -6,7 +6,12 @@ move the styles into tether/api-docs.css, so Swagger UI lives with the site-wide
 """
 
 from drf_spectacular.utils import extend_schema
-from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerSplitView
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerSplitView,
+)
+from rest_framework.response import Response
 
 
 class SwaggerView(SpectacularSwaggerSplitView):
@@ -26,3 +31,23 @@ class RedocView(SpectacularRedocView):
         # refused: nothing is fetched from outside.)
         response.csp_extra = {"style-src": ["'unsafe-inline'"], "worker-src": ["blob:"]}
         return response
+
+
+class SchemaView(SpectacularAPIView):
+    """The OpenAPI schema, generated once per process and version.
+
+    The public schema depends on the code only, and generating it takes seconds: each visit
+    to the docs pages would otherwise pay for it again.
+    """
+
+    _generated: dict = {}
+
+    def _get_schema_response(self, request):
+        version = self.api_version or request.version or self._get_version_parameter(request)
+        if version not in self._generated:
+            generator = self.generator_class(urlconf=self.urlconf, api_version=version,
+                                             patterns=self.patterns)
+            self._generated[version] = generator.get_schema(request=request,
+                                                            public=self.serve_public)
+        return Response(data=self._generated[version], headers={
+            "Content-Disposition": f'inline; filename="{self._get_filename(request, version)}"'})
