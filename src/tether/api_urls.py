@@ -18,6 +18,8 @@ urlpatterns = [
     path("oversight/", include("tether.oversight.api.urls")),
     path("reviews/", include("tether.reviews.api.urls")),
     path("deadlines/", include("tether.deadlines.api.urls")),
+    path("regulatory/", include("tether.regulatory.api.urls")),
+    path("board/", include("tether.board.api.urls")),
     path("auth/token/", TokenView.as_view(), name="api-token"),
     path("schema/", SchemaView.as_view(), name="schema"),
     path("docs/", SwaggerView.as_view(url_name="schema"), name="swagger-ui"),

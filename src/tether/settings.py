@@ -90,6 +90,8 @@ INSTALLED_APPS = [
     "tether.oversight",
     "tether.reviews",
     "tether.deadlines",
+    "tether.regulatory",
+    "tether.board",
 ]
 
 MIDDLEWARE = [

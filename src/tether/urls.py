@@ -23,6 +23,8 @@ urlpatterns = [
     path("reviews/", include("tether.reviews.urls")),
     path("", include("tether.reviews.portal_urls")),
     path("deadlines/", include("tether.deadlines.urls")),
+    path("regulatory/", include("tether.regulatory.urls")),
+    path("board/", include("tether.board.urls")),
     path("api/", include("tether.api_urls")),
 ]
 

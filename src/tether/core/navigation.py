@@ -82,6 +82,10 @@ MENU = [
         MenuItem("Clause library", "contracts:clauserequirement_list",
                  "contracts.ClauseRequirement"),
     ]),
+    ("Reporting", [
+        # Regulatory (DORA register of information, EBA outsourcing register) and board
+        # reports: each app adds its entries here.
+    ]),
     ("Exchange", [
         MenuItem("Documents", "documents:document_list", "documents.Document"),
         MenuItem("Upload a document…", "documents:document_add", "documents.Document",

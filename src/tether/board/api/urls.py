@@ -1,0 +1,2 @@
+app_name = "board-api"
+urlpatterns: list = []

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RegulatoryConfig(AppConfig):
+    name = "tether.regulatory"
+    verbose_name = "Regulatory reporting"
