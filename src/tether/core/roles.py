@@ -24,16 +24,16 @@ INTERNAL_ROLES = frozenset(Role) - {Role.PROVIDER_CONTACT}
 # manager. SLAs, measurements and periodic reviews ("performance") are the vendor
 # manager's; the contract clause checklist ("contracts") also the compliance officer's;
 # audits, findings, corrective actions and incidents ("oversight") belong to everyone who
-# oversees providers. Regulatory filings and board reports ("reporting") are the compliance
-# officer's. "jobs" are queued by the services of other domains, never written
-# directly.
+# oversees providers. Regulatory data, filings and board reports ("reporting") are the
+# compliance officer's and the vendor manager's. "jobs" are queued by the services of other
+# domains, never written directly.
 WRITE_DOMAINS: dict[str, frozenset[str]] = {
     Role.ADMIN: frozenset({"registry", "risk", "security", "performance", "users",
                            "documents", "requests", "diligence", "methodology", "continuity",
                            "decisions", "contracts", "oversight", "reporting"}),
     Role.VENDOR_MANAGER: frozenset({"registry", "performance", "documents", "requests",
                                     "diligence", "continuity", "decisions", "contracts",
-                                    "oversight"}),
+                                    "oversight", "reporting"}),
     Role.RISK_OFFICER: frozenset({"risk", "documents", "requests", "diligence", "continuity",
                                   "contracts", "oversight", "reporting"}),
     Role.SECURITY_OFFICER: frozenset({"security", "documents", "requests", "diligence",

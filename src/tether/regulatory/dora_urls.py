@@ -1,1 +1,5 @@
-urlpatterns: list = []
+from tether.regulatory import views
+
+urlpatterns = [
+    *(pattern for viewset in views.VIEWSETS for pattern in viewset.urls()),
+]
