@@ -12,7 +12,7 @@ OWN_COMMANDS = {
     "worker": "Run background jobs from the database queue (several may run anywhere).",
     "demo": "Set up a demo portfolio, print the login, and serve it.",
     "import": "Import providers, arrangements, services or activities from CSV/XLSX.",
-    "export": "Export the register to CSV/XLSX.",
+    "export": "Export the register to CSV/XLSX; `export dora` the DORA register of information.",
     "generate": "Generate a synthetic portfolio at any scale (benchmarks).",
     "audit": "Verify the audit trail's hash chain (audit verify) or export it (audit export).",
     "backup": "Write the database and document files into one archive (not the keys).",
@@ -186,6 +186,8 @@ def main(argv: list[str] | None = None) -> None:
         from django.core.management import execute_from_command_line
 
         django_command = {"import": "import_data", "export": "export_data"}.get(command, command)
+        if command == "export" and rest[:1] == ["dora"]:
+            django_command, rest = "export_dora", rest[1:]
         execute_from_command_line(["tether", django_command, *rest])
 
 

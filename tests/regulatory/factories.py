@@ -9,9 +9,12 @@ from tether.regulatory.models import (
     ArrangementProfile,
     Branch,
     EntityProfile,
+    ExportArtefact,
+    ExportStatus,
     Function,
     IctService,
     ProviderProfile,
+    RegisterExport,
 )
 
 
@@ -98,4 +101,14 @@ def regulatory_objects(arrangement) -> dict:
         IctService: service,
         ArrangementProfile: ArrangementProfileFactory(arrangement=arrangement),
         ProviderProfile: ProviderProfileFactory(provider=arrangement.provider),
+        RegisterExport: finished_export(organisation),
     }
+
+
+def finished_export(organisation) -> RegisterExport:
+    """An export as its job leaves it: done, with a (tiny) package."""
+    export = RegisterExport.objects.create(
+        organisation=organisation, reference_date=date(2025, 12, 31), status=ExportStatus.DONE,
+        file_name="package.zip", rows=1)
+    ExportArtefact.objects.create(export=export, content=b"PK\x05\x06" + b"\0" * 18)
+    return export

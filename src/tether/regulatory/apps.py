@@ -6,5 +6,6 @@ class RegulatoryConfig(AppConfig):
     verbose_name = "Regulatory reporting"
 
     def ready(self):
-        # Puts the register of information's cards on organisation and arrangement pages.
-        from tether.regulatory import panels  # noqa: F401
+        # The register of information's cards on organisation and arrangement pages, and the
+        # export job.
+        from tether.regulatory import filing, panels  # noqa: F401

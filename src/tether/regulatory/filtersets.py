@@ -8,9 +8,11 @@ from tether.regulatory.models import (
     ArrangementProfile,
     Branch,
     EntityProfile,
+    ExportStatus,
     Function,
     IctService,
     ProviderProfile,
+    RegisterExport,
 )
 
 
@@ -76,3 +78,13 @@ class ProviderProfileFilterSet(SearchFilterSet):
     class Meta:
         model = ProviderProfile
         fields = ["provider"]
+
+
+class RegisterExportFilterSet(SearchFilterSet):
+    search_fields = ("organisation__name", "organisation__lei", "file_name")
+    organisation = django_filters.NumberFilter(label="Organisation id")
+    status = django_filters.MultipleChoiceFilter(choices=ExportStatus.choices, distinct=False)
+
+    class Meta:
+        model = RegisterExport
+        fields = ["organisation", "status"]

@@ -245,3 +245,56 @@ class ProviderProfile(DoraModel):
 
     def get_absolute_url(self):
         return self.provider.get_absolute_url()
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class RegisterExport(DoraModel):
+    """One EBA reporting package of the register of information, with its validation."""
+
+    organisation = models.ForeignKey("registry.Organisation", on_delete=models.PROTECT,
+                                     related_name="register_exports",
+                                     verbose_name="entity maintaining the register")
+    reference_date = models.DateField()
+    consolidated = models.BooleanField(
+        default=True, help_text="The group's in-scope entities (CON), or this entity alone (IND).")
+    status = models.CharField(max_length=16, choices=ExportStatus.choices,
+                              default=ExportStatus.QUEUED)
+    job = models.ForeignKey("core.Job", null=True, blank=True, on_delete=models.SET_NULL,
+                            related_name="+")
+    requested_by = models.ForeignKey("core.User", null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    file_name = models.CharField(max_length=200, blank=True)
+    rows = models.PositiveIntegerField(default=0)
+    errors = models.PositiveIntegerField(default=0)
+    warnings = models.PositiveIntegerField(default=0)
+    message = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self):
+        return f"Register of information {self.reference_date} ({self.organisation})"
+
+    @property
+    def ready_to_file(self) -> bool:
+        return self.status == ExportStatus.DONE and self.errors == 0
+
+
+class ExportArtefact(models.Model):
+    """The zip and the failures of an export: kept beside it, out of its audit snapshots
+    (a package is megabytes). Reached only through its export, which carries the permission."""
+
+    export = models.OneToOneField(RegisterExport, on_delete=models.CASCADE, primary_key=True,
+                                  related_name="artefact")
+    content = models.BinaryField()
+    # The failures (capped) with the address of the object to fix, as the results page shows.
+    failures = models.JSONField(default=list)
+
+    def __str__(self):
+        return f"Package of {self.export}"

@@ -8,6 +8,7 @@ from tether.regulatory.models import (
     Function,
     IctService,
     ProviderProfile,
+    RegisterExport,
 )
 
 
@@ -66,3 +67,12 @@ class ProviderProfileTable(Table):
     class Meta:
         model = ProviderProfile
         fields = ("provider", "latin_name")
+
+
+class RegisterExportTable(Table):
+    reference_date = Column(link=True)
+
+    class Meta:
+        model = RegisterExport
+        fields = ("reference_date", "organisation", "consolidated", "status", "rows", "errors",
+                  "warnings", "requested_by", "created")

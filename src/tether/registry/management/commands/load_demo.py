@@ -15,6 +15,7 @@ from tether.oversight.demo import oversight_demo_load
 from tether.performance.demo import performance_demo_load
 from tether.portal.demo import exchange_demo_load
 from tether.registry.demo import demo_load
+from tether.regulatory.demo import regulatory_demo_load
 from tether.reviews.demo import reviews_demo_load
 from tether.risk.demo import risk_demo_load
 
@@ -40,6 +41,7 @@ class Command(BaseCommand):
         counts.update(contracts_demo_load())
         counts.update(oversight_demo_load())
         counts.update(reviews_demo_load())
+        counts.update(regulatory_demo_load())
         # Today's reminders, so the demo's people find their notifications waiting.
         counts["reminders"] = send_deadline_reminders(timezone.localdate())["notifications"]
         seconds = time.perf_counter() - started
