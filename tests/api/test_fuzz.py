@@ -38,6 +38,7 @@ from schemathesis.specs.openapi.checks import (
 
 from tests import factories
 from tests.accounts import give_authenticator
+from tests.board.factories import board_objects
 from tests.continuity.factories import continuity_objects
 from tests.contracts.factories import contracts_objects
 from tests.decisions.factories import decision_objects
@@ -155,6 +156,7 @@ def api_token(db, settings):
     contracts_objects(arrangement)
     oversight_objects(arrangement.provider, arrangement)
     reviews_objects(arrangement)
+    board_objects()
     EXISTING_IDS.clear()
     for operation in schema.get_all_operations():
         path = operation.ok().path

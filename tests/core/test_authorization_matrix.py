@@ -14,6 +14,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from tests.accounts import force_login
+from tests.board.factories import board_objects
 from tests.cases import CASES
 from tests.continuity.factories import continuity_objects
 from tests.contracts.factories import contracts_objects
@@ -22,6 +23,7 @@ from tests.diligence.factories import QuestionFactory, ResponseFactory
 from tests.factories import InformationRequestFactory, make_document
 from tests.oversight.factories import oversight_objects
 from tests.performance.factories import performance_objects
+from tests.regulatory.factories import regulatory_objects
 from tests.reviews.factories import reviews_objects
 from tests.risk.factories import risk_objects
 from tether.core.models import AuditEntry, Job, User
@@ -163,6 +165,8 @@ def objects(users, provider_a, provider_b):
     made.update(oversight_objects(provider_b, made[Arrangement]))
     made.update(contracts_objects(made[Arrangement]))
     made.update(decision_objects(provider_b))
+    made.update(board_objects())
+    made.update(regulatory_objects(made[Arrangement]))
     made[Invitation] = Invitation.objects.create(
         provider=provider_b, email="new@beta.example", token_hash="0" * 64,
         expires_at=timezone.now() + timedelta(days=1))

@@ -80,8 +80,11 @@ def test_an_arrangement_fills_every_template_it_concerns(bank):
 def test_each_row_says_which_object_to_open(bank):
     used = service(bank)
     register = roi.build_register(bank.lei, REFERENCE)
-    assert register.sources["B_02.02"] == [f"/regulatory/ict-services/{used.pk}/edit/"]
-    assert register.sources["B_02.01"] == [f"/registry/arrangements/{used.arrangement_id}/edit/"]
+    assert register.url_of("B_02.02", 1) == f"/regulatory/ict-services/{used.pk}/edit/"
+    assert register.url_of("B_02.01", 1) == f"/registry/arrangements/{used.arrangement_id}/edit/"
+    assert register.url_of("B_07.01", 1) == \
+        f"/regulatory/arrangement-assessments/add/?arrangement={used.arrangement_id}"
+    assert register.url_of("B_02.01", 2) == ""
     assert len(register.sources["B_05.01"]) == len(register.tables["B_05.01"])
 
 
@@ -201,7 +204,7 @@ def test_what_cannot_be_filed_is_named(bank):
     assert register.tables["B_05.01"][0]["c0010"] == f"TETHER-{no_identifier.pk}"
     named = [f for f in found if f.template == "B_05.01" and f.column == "c0020"]
     assert named and "no type of code" in named[0].message
-    assert register.sources["B_05.01"][named[0].row - 1] == \
+    assert register.url_of("B_05.01", named[0].row) == \
         f"/registry/providers/{no_identifier.pk}/edit/"
 
 
@@ -225,3 +228,18 @@ def test_building_costs_the_same_queries_for_many_arrangements(bank, django_asse
     with CaptureQueriesContext(connection) as many:
         roi.build_register(bank.lei, REFERENCE)
     assert len(many) == len(few)
+
+
+def test_a_framework_contract_is_reported_with_the_contracts_under_it(bank):
+    framework = ArrangementFactory(organisation=bank, reference="FW-1",
+                                   arrangement_type="overarching", end_date=date(2024, 12, 31))
+    service(bank, reference="CALL-1", arrangement_type="subsequent", overarching=framework,
+            provider=framework.provider)
+    register = roi.build_register(bank.lei, REFERENCE)
+    assert [(r["c0010"], r["c0020"], r["c0030"]) for r in register.tables["B_02.01"]] == [
+        ("CALL-1", "eba_CO:x3", "FW-1"), ("FW-1", "eba_CO:x2", "")]
+    assert [r["c0010"] for r in register.tables["B_02.02"]] == ["CALL-1"]
+    assert errors(register) == []
+    assert not [f for f in validate_tables(register.tables, parameters=register.parameters,
+                                           today=TODAY)
+                if f.check in ("R13", "B-ARRANGEMENT-USED")]

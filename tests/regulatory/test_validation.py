@@ -114,7 +114,7 @@ def duplicate_provider(tables):
 
 
 def unused_arrangement(tables):
-    tables["B_02.01"].append(dict(tables["B_02.01"][0], c0010="ARR-3"))
+    tables["B_02.01"].append(dict(tables["B_02.01"][0], c0010="ARR-3", c0020="eba_CO:x1"))
 
 
 def empty_all(tables):

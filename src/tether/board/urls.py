@@ -1,2 +1,4 @@
+from tether.board.views import BoardReportViews
+
 app_name = "board"
-urlpatterns: list = []
+urlpatterns = BoardReportViews.urls()

@@ -85,6 +85,18 @@ MENU = [
     ("Reporting", [
         # Regulatory (DORA register of information, EBA outsourcing register) and board
         # reports: each app adds its entries here.
+        MenuItem("Register of information (DORA)", "regulatory:register",
+                 "regulatory.RegisterExport"),
+        MenuItem("Register exports", "regulatory:registerexport_list",
+                 "regulatory.RegisterExport"),
+        MenuItem("Functions", "regulatory:function_list", "regulatory.Function"),
+        MenuItem("ICT services", "regulatory:ictservice_list", "regulatory.IctService"),
+        MenuItem("Financial entities", "regulatory:entityprofile_list",
+                 "regulatory.EntityProfile"),
+        MenuItem("Branches", "regulatory:branch_list", "regulatory.Branch"),
+        MenuItem("Board reports", "board:boardreport_list", "board.BoardReport"),
+        MenuItem("EBA outsourcing register", "regulatory:outsourcing_register",
+                 "registry.Arrangement"),
     ]),
     ("Exchange", [
         MenuItem("Documents", "documents:document_list", "documents.Document"),

@@ -39,9 +39,7 @@ def issues(register: roi.Register, failures: list[Failure]) -> list[Issue]:
     """The failures, errors first, each with the address of the object its row comes from."""
     found = []
     for failure in failures:
-        sources = register.sources.get(failure.template or "", [])
-        url = (sources[failure.row - 1] if failure.row and failure.row <= len(sources)
-               else "")
+        url = register.url_of(failure.template, failure.row) if failure.row else ""
         found.append(Issue(failure.severity, failure.check, failure.template or "",
                            failure.row, failure.column, failure.message, url))
     found.sort(key=lambda issue: (issue.severity != ERROR, issue.template, issue.row or 0))
@@ -81,6 +79,8 @@ def build_export(job, progress) -> dict:
                                       consolidated=export.consolidated)
         progress.step(f"Writing {register.row_count} rows")
         package = write_package(register)
+        row_count = register.row_count
+        register.tables = {}  # the validator reads the zip: one copy of the rows at a time
         progress.step("Validating the package")
         found = issues(register, validate_package(package.content, file_name=package.name))
     except roi.RegisterError as error:
@@ -93,10 +93,10 @@ def build_export(job, progress) -> dict:
             "content": package.content,
             "failures": [asdict(issue) for issue in found[:KEPT_FAILURES]]})
         RegisterExport.objects.filter(pk=export.pk).update(
-            status=ExportStatus.DONE, file_name=package.name, rows=register.row_count,
+            status=ExportStatus.DONE, file_name=package.name, rows=row_count,
             errors=errors, warnings=len(found) - errors, last_updated=timezone.now(),
             message="Ready to file." if not errors else f"{errors} errors to fix before filing.")
-    return {"rows": register.row_count, "errors": errors, "warnings": len(found) - errors,
+    return {"rows": row_count, "errors": errors, "warnings": len(found) - errors,
             "file": package.name}
 
 

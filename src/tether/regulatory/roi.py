@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.db.models import Max, Q
 from django.urls import reverse
@@ -84,8 +85,9 @@ class Register:
     consolidated: bool
     base_currency: str
     tables: dict[str, list[dict[str, str]]] = field(default_factory=dict)
-    # For each template, per row, the address of the object that row is made from.
-    sources: dict[str, list[str]] = field(default_factory=dict)
+    # For each template, per row, the page of the object that row is made from, as
+    # (URL name, pk or query): reversed only for the rows a user is shown (`url_of`).
+    sources: dict[str, list[tuple]] = field(default_factory=dict)
 
     @property
     def parameters(self) -> dict[str, str]:
@@ -96,9 +98,19 @@ class Register:
     def row_count(self) -> int:
         return sum(len(rows) for rows in self.tables.values())
 
-    def add(self, template: str, row: dict[str, str], source: str) -> None:
+    def add(self, template: str, row: dict[str, str], source: tuple) -> None:
         self.tables[template].append(row)
         self.sources[template].append(source)
+
+    def url_of(self, template: str, row: int) -> str:
+        """The page to open to correct data row `row` (1-based) of `template`."""
+        sources = self.sources.get(template, [])
+        if not 1 <= row <= len(sources):
+            return ""
+        name, target = sources[row - 1]
+        if isinstance(target, dict):
+            return f"{reverse(name)}?{urlencode(target)}"
+        return reverse(name, args=[target])
 
 
 def _day(value) -> str:
@@ -111,8 +123,8 @@ def _amount(value) -> str:
     return format(Decimal(value).quantize(Decimal("0.01")), "f")
 
 
-def _url(name: str, pk) -> str:
-    return reverse(name, args=[pk])
+def _url(name: str, target) -> tuple:
+    return (name, target)
 
 
 def reporting_entity(lei: str) -> Organisation:
@@ -150,15 +162,7 @@ def build_register(lei: str, reference_date: date, *, consolidated: bool | None 
     _entities(register, profiles)
     scope_ids = {p.organisation_id for p in profiles}
     services = _services(scope_ids, reference_date)
-    arrangement_ids = {s["arrangement_id"] for s in services}
-    arrangements = {a["pk"]: a for a in Arrangement.objects.filter(pk__in=arrangement_ids).values(
-        "pk", "reference", "arrangement_type", "overarching__reference", "currency",
-        "annual_cost", "start_date", "end_date", "notice_period_entity_days",
-        "notice_period_provider_days", "governing_law_country", "substitutability",
-        "provider_id", "organisation_id", "organisation__lei",
-        "dora_profile__termination_reason", "dora_profile__not_substitutable_reason",
-        "dora_profile__reintegration", "dora_profile__discontinuing_impact",
-        "dora_profile__alternatives_note", "dora_profile__pk")}
+    arrangements = _arrangements_of({s["arrangement_id"] for s in services})
     chains = _supply_chains(arrangements)
     providers = _providers(arrangements, chains)
     group_leis = {p.organisation.lei for p in profiles if p.organisation.lei}
@@ -248,6 +252,26 @@ def _supply_chains(arrangements: dict[int, dict]) -> dict[int, list[tuple[int, i
 
 
 # --- B_02, B_03, B_04: arrangements ----------------------------------------------------------
+
+ARRANGEMENT_FIELDS = (
+    "pk", "reference", "arrangement_type", "overarching_id", "overarching__reference",
+    "currency", "annual_cost", "start_date", "end_date", "notice_period_entity_days",
+    "notice_period_provider_days", "governing_law_country", "substitutability", "provider_id",
+    "organisation_id", "organisation__lei", "dora_profile__termination_reason",
+    "dora_profile__not_substitutable_reason", "dora_profile__reintegration",
+    "dora_profile__discontinuing_impact", "dora_profile__alternatives_note", "dora_profile__pk")
+
+
+def _arrangements_of(ids: set[int]) -> dict[int, dict]:
+    """The arrangements with reported services, and the overarching arrangements they are
+    concluded under (in B_02.01 whatever their own services: link R13 names them)."""
+    arrangements: dict[int, dict] = {}
+    while ids:
+        for a in Arrangement.objects.filter(pk__in=ids).values(*ARRANGEMENT_FIELDS):
+            arrangements[a["pk"]] = a
+        ids = {a["overarching_id"] for a in arrangements.values()} - set(arrangements) - {None}
+    return dict(sorted(arrangements.items(), key=lambda item: item[1]["reference"]))
+
 
 def _arrangements(register, arrangements, providers, group_leis) -> None:
     for a in arrangements.values():
@@ -429,7 +453,7 @@ def _assessments(register, services, arrangements, providers) -> None:
                           or a["dora_profile__alternatives_note"])
         source = (_url("regulatory:arrangementprofile_edit", a["dora_profile__pk"])
                   if a["dora_profile__pk"] else
-                  f"{reverse('regulatory:arrangementprofile_add')}?arrangement={a['pk']}")
+                  _url("regulatory:arrangementprofile_add", {"arrangement": a["pk"]}))
         register.add("B_07.01", {
             "c0010": a["reference"], "c0020": code, "c0030": code_type,
             "c0040": s["service_type"], "c0050": SUBSTITUTABILITY.get(a["substitutability"], ""),

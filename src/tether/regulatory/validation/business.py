@@ -161,7 +161,8 @@ def arrangement_used(check, package):
     used = {row.get("c0010") for row in package.rows("B_02.02")}
     for number, row in enumerate(package.rows("B_02.01"), start=1):
         reference = row.get("c0010")
-        if reference and reference not in used:
+        # A framework contract's services are those of the contracts concluded under it.
+        if reference and reference not in used and row.get("c0020") != "eba_CO:x2":
             yield package.failure(
                 check, "B_02.01", number, "c0010",
                 f"The arrangement {reference} has no specific information in B_02.02.", row)
