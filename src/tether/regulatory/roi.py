@@ -162,7 +162,7 @@ def build_register(lei: str, reference_date: date, *, consolidated: bool | None 
     _entities(register, profiles)
     scope_ids = {p.organisation_id for p in profiles}
     services = _services(scope_ids, reference_date)
-    arrangements = _arrangements_of({s["arrangement_id"] for s in services})
+    arrangements = _arrangements_of({s.arrangement_id for s in services})
     chains = _supply_chains(arrangements)
     providers = _providers(arrangements, chains)
     group_leis = {p.organisation.lei for p in profiles if p.organisation.lei}
@@ -215,11 +215,11 @@ def _services(scope_ids: set[int], reference_date: date) -> list[dict]:
     in_force = Q(arrangement__start_date__lte=reference_date) & (
         Q(arrangement__end_date__isnull=True) | Q(arrangement__end_date__gte=year_start))
     return list(IctService.objects.filter(in_force, organisation__in=scope_ids)
-                .order_by("arrangement__reference", "pk").values(
+                .order_by("arrangement__reference", "pk").values_list(
                     "pk", "arrangement_id", "organisation__lei", "branch__code",
                     "function__identifier", "service_type", "provision_country",
                     "stores_data", "storage_country", "processing_country",
-                    "data_sensitivity", "reliance"))
+                    "data_sensitivity", "reliance", named=True))
 
 
 def _supply_chains(arrangements: dict[int, dict]) -> dict[int, list[tuple[int, int, int]]]:
@@ -231,8 +231,8 @@ def _supply_chains(arrangements: dict[int, dict]) -> dict[int, list[tuple[int, i
         links[link["provider_id"]].append(link)
     chains = {}
     for pk, arrangement in arrangements.items():
-        chain, seen = [], {arrangement["provider_id"]}
-        level = [arrangement["provider_id"]]
+        chain, seen = [], {arrangement.provider_id}
+        level = [arrangement.provider_id]
         for rank in range(2, MAX_CHAIN_RANK + 1):
             following = []
             for recipient in level:
@@ -267,59 +267,60 @@ def _arrangements_of(ids: set[int]) -> dict[int, dict]:
     concluded under (in B_02.01 whatever their own services: link R13 names them)."""
     arrangements: dict[int, dict] = {}
     while ids:
-        for a in Arrangement.objects.filter(pk__in=ids).values(*ARRANGEMENT_FIELDS):
-            arrangements[a["pk"]] = a
-        ids = {a["overarching_id"] for a in arrangements.values()} - set(arrangements) - {None}
-    return dict(sorted(arrangements.items(), key=lambda item: item[1]["reference"]))
+        for a in Arrangement.objects.filter(pk__in=ids).values_list(*ARRANGEMENT_FIELDS,
+                                                                    named=True):
+            arrangements[a.pk] = a
+        ids = {a.overarching_id for a in arrangements.values()} - set(arrangements) - {None}
+    return dict(sorted(arrangements.items(), key=lambda item: item[1].reference))
 
 
 def _arrangements(register, arrangements, providers, group_leis) -> None:
     for a in arrangements.values():
-        source = _url("registry:arrangement_edit", a["pk"])
+        source = _url("registry:arrangement_edit", a.pk)
         register.add("B_02.01", {
-            "c0010": a["reference"], "c0020": ARRANGEMENT_TYPES.get(a["arrangement_type"], ""),
-            "c0030": a["overarching__reference"] or "",
-            "c0040": codelists.currency(a["currency"]), "c0050": _amount(a["annual_cost"]),
+            "c0010": a.reference, "c0020": ARRANGEMENT_TYPES.get(a.arrangement_type, ""),
+            "c0030": a.overarching__reference or "",
+            "c0040": codelists.currency(a.currency), "c0050": _amount(a.annual_cost),
         }, source)
-        code, code_type = providers[a["provider_id"]]["code"]
-        register.add("B_03.01", {"c0010": a["reference"], "c0020": a["organisation__lei"] or "",
+        code, code_type = providers[a.provider_id]["code"]
+        register.add("B_03.01", {"c0010": a.reference, "c0020": a.organisation__lei or "",
                                  "c0030": TRUE}, source)
-        register.add("B_03.02", {"c0010": a["reference"], "c0020": code, "c0030": code_type},
+        register.add("B_03.02", {"c0010": a.reference, "c0020": code, "c0030": code_type},
                      source)
         if code_type == codelists.LEI_TYPE and code in group_leis:
             # An entity of the group provides the service: an intra-group arrangement.
-            register.add("B_03.03", {"c0010": a["reference"], "c0020": code, "c0031": TRUE},
+            register.add("B_03.03", {"c0010": a.reference, "c0020": code, "c0031": TRUE},
                          source)
-            if a["overarching__reference"]:
-                register.add("B_02.03", {"c0010": a["reference"],
-                                         "c0020": a["overarching__reference"],
+            if a.overarching__reference:
+                register.add("B_02.03", {"c0010": a.reference,
+                                         "c0020": a.overarching__reference,
                                          "c0030": TRUE}, source)
 
 
 def _services_rows(register, services, arrangements, providers) -> None:
     users = {}
     for s in services:
-        a = arrangements[s["arrangement_id"]]
-        code, code_type = providers[a["provider_id"]]["code"]
-        stores = s["stores_data"]
-        source = _url("regulatory:ictservice_edit", s["pk"])
+        a = arrangements[s.arrangement_id]
+        code, code_type = providers[a.provider_id]["code"]
+        stores = s.stores_data
+        source = _url("regulatory:ictservice_edit", s.pk)
         register.add("B_02.02", {
-            "c0010": a["reference"], "c0020": s["organisation__lei"] or "", "c0030": code,
-            "c0040": code_type, "c0050": s["function__identifier"], "c0060": s["service_type"],
-            "c0070": _day(a["start_date"]), "c0080": _day(a["end_date"]) or OPEN_ENDED_DATE,
-            "c0090": a["dora_profile__termination_reason"] or "",
-            "c0100": str(a["notice_period_entity_days"]),
-            "c0110": str(a["notice_period_provider_days"]),
-            "c0120": codelists.country(a["governing_law_country"]),
-            "c0130": codelists.country(s["provision_country"]),
+            "c0010": a.reference, "c0020": s.organisation__lei or "", "c0030": code,
+            "c0040": code_type, "c0050": s.function__identifier, "c0060": s.service_type,
+            "c0070": _day(a.start_date), "c0080": _day(a.end_date) or OPEN_ENDED_DATE,
+            "c0090": a.dora_profile__termination_reason or "",
+            "c0100": str(a.notice_period_entity_days),
+            "c0110": str(a.notice_period_provider_days),
+            "c0120": codelists.country(a.governing_law_country),
+            "c0130": codelists.country(s.provision_country),
             "c0140": codelists.YES if stores else codelists.NO,
-            "c0150": (codelists.country(s["storage_country"]) if stores
+            "c0150": (codelists.country(s.storage_country) if stores
                       else codelists.NOT_APPLICABLE_COUNTRY),
-            "c0160": (codelists.country(s["processing_country"])
+            "c0160": (codelists.country(s.processing_country)
                       or codelists.NOT_APPLICABLE_COUNTRY),
-            "c0170": s["data_sensitivity"], "c0180": s["reliance"],
+            "c0170": s.data_sensitivity, "c0180": s.reliance,
         }, source)
-        key = (a["reference"], s["organisation__lei"] or "", s["branch__code"] or "")
+        key = (a.reference, s.organisation__lei or "", s.branch__code or "")
         users.setdefault(key, source)
     for (reference, lei, branch), source in users.items():
         register.add("B_04.01", {
@@ -331,7 +332,7 @@ def _services_rows(register, services, arrangements, providers) -> None:
 # --- B_05: providers and supply chains -------------------------------------------------------
 
 def _providers(arrangements, chains) -> dict[int, dict]:
-    wanted = {a["provider_id"] for a in arrangements.values()}
+    wanted = {a.provider_id for a in arrangements.values()}
     wanted |= {sub for chain in chains.values() for _rank, sub, _recipient in chain}
     rows = {p["pk"]: p for p in Provider.objects.filter(pk__in=wanted).values(
         "pk", "name", "lei", "country", "person_type", "ultimate_parent_id",
@@ -360,22 +361,22 @@ def _providers(arrangements, chains) -> dict[int, dict]:
 def _supply_chain_rows(register, services, arrangements, providers, chains) -> None:
     done = set()
     for s in services:
-        a = arrangements[s["arrangement_id"]]
-        key = (a["pk"], s["service_type"])
+        a = arrangements[s.arrangement_id]
+        key = (a.pk, s.service_type)
         if key in done:
             continue
         done.add(key)
-        source = _url("registry:arrangement_detail", a["pk"])
-        code, code_type = providers[a["provider_id"]]["code"]
+        source = _url("registry:arrangement_detail", a.pk)
+        code, code_type = providers[a.provider_id]["code"]
         register.add("B_05.02", {
-            "c0010": a["reference"], "c0020": s["service_type"], "c0030": code,
+            "c0010": a.reference, "c0020": s.service_type, "c0030": code,
             "c0040": code_type, "c0050": "1", "c0060": "", "c0070": "",
         }, source)
-        for rank, sub, recipient in chains[a["pk"]]:
+        for rank, sub, recipient in chains[a.pk]:
             sub_code, sub_type = providers[sub]["code"]
             recipient_code, recipient_type = providers[recipient]["code"]
             register.add("B_05.02", {
-                "c0010": a["reference"], "c0020": s["service_type"], "c0030": sub_code,
+                "c0010": a.reference, "c0020": s.service_type, "c0030": sub_code,
                 "c0040": sub_type, "c0050": str(rank), "c0060": recipient_code,
                 "c0070": recipient_type,
             }, source)
@@ -384,8 +385,8 @@ def _supply_chain_rows(register, services, arrangements, providers, chains) -> N
 def _provider_rows(register, providers, arrangements, base_currency) -> None:
     spend = defaultdict(Decimal)
     for a in arrangements.values():
-        if a["annual_cost"] is not None and a["currency"] == base_currency:
-            spend[a["provider_id"]] += a["annual_cost"]
+        if a.annual_cost is not None and a.currency == base_currency:
+            spend[a.provider_id] += a.annual_cost
     for pk, p in providers.items():
         code, code_type = p["code"]
         additional = p["codes"][1] if len(p["codes"]) > 1 else ("", "")
@@ -428,7 +429,7 @@ def _functions(register, scope_ids) -> None:
 
 def _assessments(register, services, arrangements, providers) -> None:
     arrangement_ids = list(arrangements)
-    provider_ids = {a["provider_id"] for a in arrangements.values()}
+    provider_ids = {a.provider_id for a in arrangements.values()}
     last_audits = dict(Audit.objects.filter(provider__in=provider_ids, completed_on__isnull=False)
                        .values_list("provider").annotate(last=Max("completed_on")))
     plans = {p["arrangement_id"]: p for p in ExitPlan.objects.filter(
@@ -440,30 +441,30 @@ def _assessments(register, services, arrangements, providers) -> None:
         "service__arrangements", flat=True))
     done = set()
     for s in services:
-        a = arrangements[s["arrangement_id"]]
-        key = (a["pk"], s["service_type"])
+        a = arrangements[s.arrangement_id]
+        key = (a.pk, s.service_type)
         if key in done:
             continue
         done.add(key)
-        code, code_type = providers[a["provider_id"]]["code"]
-        plan = plans.get(a["pk"])
+        code, code_type = providers[a.provider_id]["code"]
+        plan = plans.get(a.pk)
         alternative = plan and plan["alternative_provider_id"]
         alternative_code = alternative_codes.get(alternative, "")
-        identified = bool(alternative or a["pk"] in alternatives
-                          or a["dora_profile__alternatives_note"])
-        source = (_url("regulatory:arrangementprofile_edit", a["dora_profile__pk"])
-                  if a["dora_profile__pk"] else
-                  _url("regulatory:arrangementprofile_add", {"arrangement": a["pk"]}))
+        identified = bool(alternative or a.pk in alternatives
+                          or a.dora_profile__alternatives_note)
+        source = (_url("regulatory:arrangementprofile_edit", a.dora_profile__pk)
+                  if a.dora_profile__pk else
+                  _url("regulatory:arrangementprofile_add", {"arrangement": a.pk}))
         register.add("B_07.01", {
-            "c0010": a["reference"], "c0020": code, "c0030": code_type,
-            "c0040": s["service_type"], "c0050": SUBSTITUTABILITY.get(a["substitutability"], ""),
-            "c0060": a["dora_profile__not_substitutable_reason"] or "",
-            "c0070": _day(last_audits.get(a["provider_id"])),
+            "c0010": a.reference, "c0020": code, "c0030": code_type,
+            "c0040": s.service_type, "c0050": SUBSTITUTABILITY.get(a.substitutability, ""),
+            "c0060": a.dora_profile__not_substitutable_reason or "",
+            "c0070": _day(last_audits.get(a.provider_id)),
             "c0080": codelists.YES if plan else codelists.NO,
-            "c0090": a["dora_profile__reintegration"] or "",
-            "c0100": a["dora_profile__discontinuing_impact"] or "",
+            "c0090": a.dora_profile__reintegration or "",
+            "c0100": a.dora_profile__discontinuing_impact or "",
             "c0110": codelists.YES if identified else codelists.NO,
-            "c0120": alternative_code or a["dora_profile__alternatives_note"] or "",
+            "c0120": alternative_code or a.dora_profile__alternatives_note or "",
         }, source)
 
 

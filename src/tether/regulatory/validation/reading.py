@@ -141,10 +141,14 @@ def _table_rows(package: Package, template: str, header: tuple[str, ...],
                 lines: list[list[str]]) -> list[dict[str, str]]:
     width = len(header)
     table = []
+    # Registers repeat a few values endlessly (codes, countries, references): one string
+    # object per distinct value keeps a 200,000-row package's memory down.
+    distinct: dict[str, str] = {}
     for number, cells in enumerate(lines, start=1):
         if len(cells) != width:
             package.ragged_rows.append((template, number, len(cells), width))
             cells = (cells + [""] * width)[:width]
+        cells = [distinct.setdefault(cell, cell) for cell in cells]
         table.append(dict(zip(header, cells)))  # noqa: B905 (cells padded to width)
     return table
 
