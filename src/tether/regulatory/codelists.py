@@ -81,10 +81,12 @@ def label(list_id: str, qname: str) -> str:
     return qname
 
 
+@cache  # a register repeats a few dozen countries: one string each
 def country(iso_code: str) -> str:
     """`FR` → `eba_GA:FR`; empty stays empty."""
     return f"eba_GA:{iso_code}" if iso_code else ""
 
 
+@cache
 def currency(iso_code: str) -> str:
     return f"eba_CU:{iso_code}" if iso_code else ""

@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cache
 from urllib.parse import urlencode
 
 from django.db.models import Max, Q
@@ -113,6 +114,7 @@ class Register:
         return reverse(name, args=[target])
 
 
+@cache  # dates repeat across rows: one string each
 def _day(value) -> str:
     return value.isoformat() if value else ""
 
