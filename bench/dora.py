@@ -107,7 +107,7 @@ def step_build(args) -> dict:
         single = build_register(lei, today, consolidated=False)
     return {"seconds": round(seconds, 2), "cpu_s": round(cpu, 2), "peak_mb": peak,
             "urls_s": urls_s, "rows": register.row_count,
-            "templates": {code: len(rows) for code, rows in register.tables.items()},
+            "templates": {code: len(rows) for code, rows in register.rows.items()},
             "queries": len(queries), "single_rows": single.row_count,
             "single_queries": len(alone)}
 
@@ -138,6 +138,8 @@ def step_package(args) -> dict:
     started = time.perf_counter()
     register = phase("build", lambda: build_register(lei, today, consolidated=True))
     package = phase("write", lambda: write_package(register))
+    row_count = register.row_count
+    register.rows = {}  # as the export job does: the validator reads the zip
     failures = phase("validate", lambda: validate_package(package.content,
                                                           file_name=package.name))
     total = round(time.perf_counter() - started, 2)
@@ -154,7 +156,7 @@ def step_package(args) -> dict:
     for failure in failures:
         key = f"{failure.check} ({failure.severity})"
         by_check[key] = by_check.get(key, 0) + 1
-    return {"phases": phases, "seconds": total, "urls_s": urls_s, "rows": register.row_count,
+    return {"phases": phases, "seconds": total, "urls_s": urls_s, "rows": row_count,
             "zip_mb": round(len(package.content) / 1e6, 2), "errors": len(errors),
             "warnings": len(failures) - len(errors), "by_check": by_check}
 
@@ -253,8 +255,8 @@ def main() -> None:
               f"{run['peak_mb']} MB", flush=True)
         print(f"    one entity's register (IND): {build['single_rows']:,} rows, "
               f"{build['single_queries']} SQL queries — "
-              f"{'constant' if build['single_queries'] == build['queries'] else 'GROWS'} "
-              f"with rows", flush=True)
+              f"{'no more' if build['queries'] <= build['single_queries'] else 'MORE'} "
+              f"for the whole group's (CON) rows", flush=True)
         print(f"    {'template':<10} {'rows':>9}")
         for code, rows in build["templates"].items():
             print(f"    {code:<10} {rows:>9,}")
@@ -290,8 +292,8 @@ def main() -> None:
         for label, value, target in rows:
             print(f"{label:<44} {value:>10} {target:>8}  {verdict(value <= target)}")
         print(f"{'build_register SQL queries (IND / CON)':<44} "
-              f"{build['single_queries']:>4} / {build['queries']:<3} {'equal':>8}  "
-              f"{verdict(build['single_queries'] == build['queries'])}")
+              f"{build['single_queries']:>4} / {build['queries']:<3} {'CON<=IND':>8}  "
+              f"{verdict(build['queries'] <= build['single_queries'])}")
         print(f"\noverall: {verdict(ok)} (≤ {TARGETS['package_s']} s, "
               f"≤ {TARGETS['package_mb']} MB)", flush=True)
         if args.profile:

@@ -80,7 +80,7 @@ def build_export(job, progress) -> dict:
         progress.step(f"Writing {register.row_count} rows")
         package = write_package(register)
         row_count = register.row_count
-        register.tables = {}  # the validator reads the zip: one copy of the rows at a time
+        register.rows = {}  # the validator reads the zip: one copy of the rows at a time
         progress.step("Validating the package")
         found = issues(register, validate_package(package.content, file_name=package.name))
     except roi.RegisterError as error:

@@ -88,7 +88,7 @@ class RegisterView(ViewSetMixin, View):
                     "warnings": grouped["warnings"][:ISSUES_SHOWN],
                     "error_count": len(grouped["errors"]),
                     "warning_count": len(grouped["warnings"]),
-                    "counts": [(code, len(rows)) for code, rows in register.tables.items()],
+                    "counts": [(code, len(rows)) for code, rows in register.rows.items()],
                 })
         return render(request, self.template_name, context)
 

@@ -58,7 +58,5 @@ def write_package(register: Register, *, created_at: datetime | None = None) -> 
             [(code, "true") for code in definitions.TEMPLATES]))
         for code, template in definitions.TEMPLATES.items():
             columns = [column.code for column in template.columns]
-            rows = ([row.get(column, "") for column in columns]
-                    for row in register.tables.get(code, ()))
-            put(f"reports/{template.file_name}", _csv(columns, rows))
+            put(f"reports/{template.file_name}", _csv(columns, register.rows.get(code, ())))
     return Package(f"{root}.zip", buffer.getvalue())

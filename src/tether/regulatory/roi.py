@@ -75,6 +75,10 @@ DEFAULT_DEFINITIONS = {
 }
 
 
+COLUMNS = {code: tuple(column.code for column in template.columns)
+           for code, template in TEMPLATES.items()}
+
+
 class RegisterError(Exception):
     """The register cannot be built at all (no such entity, no DORA profile)."""
 
@@ -85,7 +89,9 @@ class Register:
     reference_date: date
     consolidated: bool
     base_currency: str
-    tables: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+    # Each template's rows as tuples in the template's column order (a dict per row would
+    # double the memory of a 200,000-row register); `tables` gives them as dicts.
+    rows: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
     # For each template, per row, the page of the object that row is made from, as
     # (URL name, pk or query): reversed only for the rows a user is shown (`url_of`).
     sources: dict[str, list[tuple]] = field(default_factory=dict)
@@ -97,10 +103,16 @@ class Register:
 
     @property
     def row_count(self) -> int:
-        return sum(len(rows) for rows in self.tables.values())
+        return sum(len(rows) for rows in self.rows.values())
+
+    @property
+    def tables(self) -> dict[str, list[dict[str, str]]]:
+        """Template code → rows of column code → value, as the validator reads them."""
+        return {code: [dict(zip(COLUMNS[code], row, strict=True)) for row in rows]
+                for code, rows in self.rows.items()}
 
     def add(self, template: str, row: dict[str, str], source: tuple) -> None:
-        self.tables[template].append(row)
+        self.rows[template].append(tuple(row.get(column, "") for column in COLUMNS[template]))
         self.sources[template].append(source)
 
     def url_of(self, template: str, row: int) -> str:
@@ -159,7 +171,7 @@ def build_register(lei: str, reference_date: date, *, consolidated: bool | None 
     if not consolidated:
         profiles = [p for p in profiles if p.organisation_id == entity.pk] or [entity.dora_profile]
     register = Register(entity, reference_date, consolidated, base_currency,
-                        tables={code: [] for code in TEMPLATES},
+                        rows={code: [] for code in TEMPLATES},
                         sources={code: [] for code in TEMPLATES})
     _entities(register, profiles)
     scope_ids = {p.organisation_id for p in profiles}
