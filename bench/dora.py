@@ -24,12 +24,19 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-from run import PYTHON, ROOT, fresh_postgres, generate_portfolio, machine, run_measured
+from run import (
+    PYTHON,
+    ROOT,
+    fresh_postgres,
+    generate_portfolio,
+    machine,
+    step_report,
+    verdict,
+)
 
 TARGETS = {"package_s": 30, "package_mb": 300}
 DATABASE = "tether_bench_dora"
@@ -197,15 +204,7 @@ def run_step(name: str, args, env: dict, *, profile: bool = False) -> tuple[dict
                "--services", str(args.services)]
     if profile:
         command += ["--profile", "--profile-file", args.profile_file]
-    measured = run_measured(command, env)
-    lines = [line for line in measured["stdout"].splitlines() if line.startswith("{")]
-    if not lines:
-        sys.exit(f"step {name} printed no report:\n{measured['stdout']}\n{measured['stderr']}")
-    return json.loads(lines[-1]), measured
-
-
-def verdict(ok: bool) -> str:
-    return "within target" if ok else "OVER TARGET"
+    return step_report(command, env)
 
 
 def main() -> None:

@@ -25,12 +25,19 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-from run import PYTHON, ROOT, fresh_postgres, generate_portfolio, machine, run_measured
+from run import (
+    PYTHON,
+    ROOT,
+    fresh_postgres,
+    generate_portfolio,
+    machine,
+    step_report,
+    verdict,
+)
 
 TARGETS = {"recompute_s": 5, "recompute_peak_mb": 1024, "ingest_s": 60, "series_ms": 50}
 SERIES_REPEATS = 50
@@ -240,15 +247,7 @@ def run_step(name: str, args, env: dict) -> tuple[dict, dict]:
     """Run a child step, measured; returns (its JSON report, the process's measurements)."""
     command = [PYTHON, __file__, "--step", name, "--levels", str(args.levels),
                "--measurements", str(args.measurements), "--ingest", str(args.ingest)]
-    measured = run_measured(command, env)
-    lines = [line for line in measured["stdout"].splitlines() if line.startswith("{")]
-    if not lines:
-        sys.exit(f"step {name} printed no report:\n{measured['stdout']}\n{measured['stderr']}")
-    return json.loads(lines[-1]), measured
-
-
-def verdict(ok: bool) -> str:
-    return "within target" if ok else "OVER TARGET"
+    return step_report(command, env)
 
 
 def main() -> None:

@@ -38,6 +38,21 @@ def run_measured(command: list[str], env: dict) -> dict:
     return result
 
 
+def step_report(command: list[str], env: dict) -> tuple[dict, dict]:
+    """Run a benchmark's child step, measured: (the JSON report it printed last, the
+    process's measurements)."""
+    measured = run_measured(command, env)
+    lines = [line for line in measured["stdout"].splitlines() if line.startswith("{")]
+    if not lines:
+        sys.exit(f"{' '.join(command)} printed no report:\n{measured['stdout']}\n"
+                 f"{measured['stderr']}")
+    return json.loads(lines[-1]), measured
+
+
+def verdict(ok: bool) -> str:
+    return "within target" if ok else "OVER TARGET"
+
+
 def machine() -> str:
     cpu = "unknown CPU"
     try:

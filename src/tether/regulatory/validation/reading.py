@@ -128,17 +128,29 @@ def _parse_files(package: Package) -> None:
         template = TEMPLATES_BY_FILE_NAME.get(file_name)
         if folder != "reports" or template is None:
             continue
-        rows = _csv_rows(package, path)
-        if rows is None:
-            rows = []
-        header = tuple(rows[0]) if rows else ()
+        header, table = _template_rows(package, path, template.code)
         package.header_rows[template.code] = list(header)
         package.headers[template.code] = header
-        package.tables[template.code] = _table_rows(package, template.code, header, rows[1:])
+        package.tables[template.code] = table
+
+
+def _template_rows(package: Package, path: str, template: str):
+    """A table file's header and rows, read as a stream: the file's bytes are let go once
+    decoded (checks only ask whether a table file exists), and no list of the raw CSV rows
+    is kept beside the parsed ones."""
+    text = _decode(package, path)
+    package.files[path] = b""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = tuple(next(reader, ()))
+        return header, _table_rows(package, template, header, reader)
+    except csv.Error as error:
+        package.csv_errors.append((path, reader.line_num, f"is not valid CSV ({error})"))
+        return (), []
 
 
 def _table_rows(package: Package, template: str, header: tuple[str, ...],
-                lines: list[list[str]]) -> list[dict[str, str]]:
+                lines) -> list[dict[str, str]]:
     width = len(header)
     table = []
     # Registers repeat a few values endlessly (codes, countries, references): one string
