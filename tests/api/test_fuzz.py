@@ -45,6 +45,7 @@ from tests.decisions.factories import decision_objects
 from tests.diligence.factories import AnswerFactory, QuestionFactory, ResponseFactory
 from tests.oversight.factories import oversight_objects
 from tests.performance.factories import performance_objects
+from tests.regulatory.factories import regulatory_objects
 from tests.reviews.factories import reviews_objects
 from tests.risk.factories import risk_objects
 from tether.core.roles import Role
@@ -157,6 +158,7 @@ def api_token(db, settings):
     oversight_objects(arrangement.provider, arrangement)
     reviews_objects(arrangement)
     board_objects()
+    regulatory_objects(arrangement)
     EXISTING_IDS.clear()
     for operation in schema.get_all_operations():
         path = operation.ok().path
