@@ -15,10 +15,11 @@ from django.db import transaction
 from tether.core.audit import BulkChange, record_bulk, snapshot
 from tether.core.models import User
 from tether.core.roles import Role
-from tether.registry.choices import OutsourcingType, Substitutability
+from tether.registry.choices import Substitutability
 from tether.registry.demo_data import BANK
 from tether.registry.models import Arrangement, Organisation, ProviderIdentifier
 from tether.regulatory.models import (
+    ICT_OUTSOURCING_TYPES,
     ArrangementProfile,
     Branch,
     EntityProfile,
@@ -28,7 +29,6 @@ from tether.regulatory.models import (
 
 SEED = 20_261_201
 SOURCE = "demo"
-ICT_TYPES = (OutsourcingType.ICT_SERVICE, OutsourcingType.ITO)
 # Annex III ICT service types of the demo's services (others: ICT operation management).
 SERVICE_TYPES = {
     "Cloud infrastructure (IaaS)": "eba_TA:S17", "Cloud platform services (PaaS)": "eba_TA:S18",
@@ -85,8 +85,8 @@ def regulatory_demo_load() -> dict[str, int]:
     branch = _create(actor, [Branch(head_office=bank, code="NB-AT-01",
                                     name="Northbank AG Zweigniederlassung Wien", country="AT")])[0]
     arrangements = list(
-        Arrangement.objects.filter(organisation=bank, provider__outsourcing_type__in=ICT_TYPES,
-                                   status="active")
+        Arrangement.objects.filter(organisation=bank, status="active",
+                                   provider__outsourcing_type__in=ICT_OUTSOURCING_TYPES)
         .select_related("provider").prefetch_related("services__activities")
         .order_by("reference"))
     activities = {}

@@ -55,9 +55,13 @@ def readiness(lei: str, reference_date: date, *, consolidated: bool | None = Non
 
 
 @transaction.atomic
-def export_request(*, actor, organisation, reference_date: date, consolidated: bool = True,
-                   source: str = "web", queue: bool = True) -> RegisterExport:
-    """Record an export of the register and queue the job that builds it."""
+def export_request(*, actor, organisation, reference_date: date,
+                   consolidated: bool | None = None, source: str = "web",
+                   queue: bool = True) -> RegisterExport:
+    """Record an export of the register and queue the job that builds it; consolidated (CON)
+    unless told otherwise or the entity is alone within the register's scope."""
+    if consolidated is None:
+        consolidated = roi.scope_is_group()
     export = object_create(RegisterExport, actor=actor, source=source, data={
         "organisation": organisation, "reference_date": reference_date,
         "consolidated": consolidated, "requested_by": actor if actor and actor.pk else None})

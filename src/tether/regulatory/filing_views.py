@@ -97,12 +97,9 @@ class RegisterView(ViewSetMixin, View):
         if not form.is_valid():
             return render(request, self.template_name, {**self.page_context(), "form": form,
                                                         "can_export": True}, status=400)
-        consolidated = form.consolidated
-        if consolidated is None:
-            consolidated = roi.scope_is_group()
         export = filing.export_request(actor=request.user, organisation=form.cleaned_data["entity"],
                                        reference_date=form.cleaned_data["reference_date"],
-                                       consolidated=consolidated)
+                                       consolidated=form.consolidated)
         messages.success(request, "The package is being built: this page follows it.")
         return redirect(export.get_absolute_url())
 

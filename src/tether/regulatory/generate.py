@@ -18,12 +18,13 @@ from django.utils import timezone
 
 from tether.core.db import refresh_planner_statistics
 from tether.registry.bulk import fast_insert
-from tether.registry.choices import IdentifierScheme, OutsourcingType, Substitutability
+from tether.registry.choices import IdentifierScheme, Substitutability
 from tether.registry.generate import ORGANISATION_PREFIX
 from tether.registry.models import Activity, Arrangement, Organisation, Provider, ProviderIdentifier
 from tether.regulatory import codelists
 from tether.regulatory.demo import DEFAULT_SERVICE_TYPE, SERVICE_TYPES
 from tether.regulatory.models import (
+    ICT_OUTSOURCING_TYPES,
     ArrangementProfile,
     Branch,
     EntityProfile,
@@ -32,7 +33,6 @@ from tether.regulatory.models import (
 )
 
 SOURCE = "generate"
-ICT_TYPES = (OutsourcingType.ICT_SERVICE, OutsourcingType.ITO)
 ENTITY_TYPES = {"Bank AG": "eba_CT:x12", "Versicherung AG": "eba_CT:x309"}
 OTHER_ENTITY_TYPES = ("eba_CT:x599", "eba_CT:x639", "eba_CT:x300")
 AUTHORITIES = {"DE": "BaFin", "FR": "ACPR", "NL": "DNB", "AT": "FMA",
@@ -171,7 +171,7 @@ class _Generator:
             year_start = date(self.today.year, 1, 1)
             self.arrangements = [row[:-2] for row in (
                 Arrangement.objects.filter(organisation__in=self.organisation_ids,
-                                           provider__outsourcing_type__in=ICT_TYPES)
+                                           provider__outsourcing_type__in=ICT_OUTSOURCING_TYPES)
                 .order_by("pk").values_list(
                     "pk", "organisation_id", "is_critical", "substitutability", "status",
                     "end_date", "provider__country", "provider__service_countries",

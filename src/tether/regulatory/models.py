@@ -22,6 +22,7 @@ from django.db import models
 from django_countries.fields import CountryField
 
 from tether.core.models import TetherModel
+from tether.registry.choices import OutsourcingType
 from tether.registry.validators import validate_currency
 from tether.regulatory import codelists
 
@@ -33,6 +34,10 @@ class DoraModel(TetherModel):
 
     class Meta:
         abstract = True
+
+
+# The providers whose arrangements are ICT services in DORA's sense (Art. 3(21)).
+ICT_OUTSOURCING_TYPES = (OutsourcingType.ICT_SERVICE, OutsourcingType.ITO)
 
 
 def _coded(list_id: str, verbose_name: str, *, exclude=frozenset(), **kwargs):

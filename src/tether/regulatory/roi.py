@@ -348,13 +348,11 @@ def _services_rows(register, services, arrangements, providers) -> None:
 def _providers(arrangements, chains) -> dict[int, dict]:
     wanted = {a.provider_id for a in arrangements.values()}
     wanted |= {sub for chain in chains.values() for _rank, sub, _recipient in chain}
-    rows = {p["pk"]: p for p in Provider.objects.filter(pk__in=wanted).values(
-        "pk", "name", "lei", "country", "person_type", "ultimate_parent_id",
-        "dora_profile__latin_name")}
+    fields = ("pk", "name", "lei", "country", "person_type", "ultimate_parent_id",
+              "dora_profile__latin_name")
+    rows = {p["pk"]: p for p in Provider.objects.filter(pk__in=wanted).values(*fields)}
     parents = {r["ultimate_parent_id"] for r in rows.values()} - set(rows) - {None}
-    rows.update({p["pk"]: p for p in Provider.objects.filter(pk__in=parents).values(
-        "pk", "name", "lei", "country", "person_type", "ultimate_parent_id",
-        "dora_profile__latin_name")})
+    rows.update({p["pk"]: p for p in Provider.objects.filter(pk__in=parents).values(*fields)})
     identifiers = defaultdict(list)
     for identifier in ProviderIdentifier.objects.filter(provider__in=rows).values(
             "provider_id", "scheme", "value"):

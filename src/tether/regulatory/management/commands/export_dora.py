@@ -42,8 +42,6 @@ class Command(BaseCommand):
             organisation = roi.reporting_entity(entity)
         except roi.RegisterError as error:
             raise CommandError(str(error)) from None
-        if consolidated is None:
-            consolidated = roi.scope_is_group()
         export = export_request(actor=_user(user), organisation=organisation,
                                 reference_date=reference_date, consolidated=consolidated,
                                 source="cli", queue=False)
