@@ -77,13 +77,12 @@ def portfolio_overview(*, user, as_of: date) -> dict:
 
 
 def top_risks(*, user, as_of: date) -> dict:
-    """Open risks above appetite, most severe first; the residual heat map; providers by tier."""
-    from tether.risk.views import with_severity  # the severity order the risk pages sort by
-
+    """Open risks above appetite, most severe first (the order of the risk pages); the residual
+    heat map; providers by tier."""
     config = risk.current_config()
     open_risks = risk.risk_list(user=user).filter(status=RiskStatus.OPEN)
     above = open_risks.filter(above_appetite=True)
-    rows = list(with_severity(above, config).order_by(
+    rows = list(risk.with_severity(above, config).order_by(
         "-residual_severity", "-effective_likelihood", "-effective_impact", "pk")[:TOP_ROWS])
     grid = risk.heat_map(open_risks, config=config)
     tiers = risk.tier_summary(ProviderScore.objects.restrict(user), config=config)

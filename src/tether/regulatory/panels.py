@@ -5,12 +5,12 @@ arrangement's page shows its ICT services and their assessment only when the ent
 signed it is a financial entity within the register's scope. Each card costs a query or two.
 """
 
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Subquery
 from django.urls import reverse
 
 from tether.core.views.generic import Panel, add_link, contribute_panels
 from tether.regulatory import tables
-from tether.regulatory.models import ArrangementProfile, EntityProfile, Function, IctService
+from tether.regulatory.models import ArrangementProfile, EntityProfile, IctService
 
 ROWS = 10
 
@@ -21,9 +21,7 @@ def organisation_panels(request, organisation) -> list[Panel]:
     if not user.can("view", EntityProfile):
         return []
     profile = (EntityProfile.objects.filter(organisation=organisation)
-               .select_related("parent")
-               .annotate(has_functions=Exists(Function.objects.filter(
-                   organisation=OuterRef("organisation")))).first())
+               .select_related("parent").first())
     return [Panel("Register of information (DORA)", template="regulatory/panels/entity.html",
                   context={
                       "profile": profile,

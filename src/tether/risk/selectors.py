@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Case, Count, IntegerField, Q, Value, When
 
 from tether.risk import engine
 from tether.risk.methodology import MethodologyConfig, Tier
@@ -146,3 +146,14 @@ def tier_summary(scores, *, config: MethodologyConfig) -> list[tuple[Tier | None
 def tier_of(config: MethodologyConfig, number: int | None) -> Tier | None:
     """The methodology's description of a tier number (None if it has no such tier)."""
     return next((tier for tier in config.tiers if tier.tier == number), None)
+
+
+def with_severity(risks, config: MethodologyConfig):
+    """Risks annotated with the severity of their ratings, so the ratings sort by severity."""
+    def severity(field_name):
+        return Case(*(When(**{field_name: rating.code}, then=Value(rating.severity))
+                      for rating in config.ratings), default=Value(-1),
+                    output_field=IntegerField())
+
+    return risks.annotate(inherent_severity=severity("inherent_rating"),
+                          residual_severity=severity("residual_rating"))

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, path, reverse
@@ -81,17 +81,6 @@ LEVEL_FILTERS = ("inherent_likelihood", "inherent_impact", "effective_likelihood
 
 
 # --- shared pieces ----------------------------------------------------------------------------
-
-def with_severity(risks, config: MethodologyConfig):
-    """Risks annotated with the severity of their ratings, so the ratings sort by severity."""
-    def severity(field_name):
-        return Case(*(When(**{field_name: rating.code}, then=Value(rating.severity))
-                      for rating in config.ratings), default=Value(-1),
-                    output_field=IntegerField())
-
-    return risks.annotate(inherent_severity=severity("inherent_rating"),
-                          residual_severity=severity("residual_rating"))
-
 
 
 
@@ -164,7 +153,7 @@ class ReportMixin:
 
 class RiskListView(ReportMixin, ObjectListView):
     def rows(self, config):
-        return with_severity(self.get_queryset(), config)
+        return selectors.with_severity(self.get_queryset(), config)
 
     def report_context(self, config, filterset, queryset):
         return {"actions": [("Heat map", reverse("risk:heat_map"), "outline-secondary"),
@@ -589,7 +578,7 @@ class AboveAppetiteView(ReportMixin, ViewSetMixin, View):
     hidden_filters = ("above_appetite", *LEVEL_FILTERS)
 
     def rows(self, config):
-        return with_severity(self.get_queryset(), config).filter(above_appetite=True)
+        return selectors.with_severity(self.get_queryset(), config).filter(above_appetite=True)
 
     def table_class(self):
         return tables.AboveAppetiteTable
