@@ -20,6 +20,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import connections, transaction
+from django.db.models import F
 from django.utils import timezone
 from django_tasks import task
 
@@ -100,12 +101,14 @@ def run_job(job_id: int) -> str:
     """The task the library delivers: run one job, unless it already finished."""
     # Only a queued job is claimed: a job queued again after its worker died is QUEUED again,
     # and a second delivery of a running or finished job does nothing.
+    # The attempt is counted in the same statement that claims the job: a worker killed between
+    # two statements would otherwise leave a running job that never reaches MAX_ATTEMPTS.
     claimed = Job.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
-        status=JobStatus.RUNNING, started=timezone.now(), heartbeat=timezone.now())
+        status=JobStatus.RUNNING, started=timezone.now(), heartbeat=timezone.now(),
+        attempts=F("attempts") + 1)
     if not claimed:
         return "already finished"
     job = Job.objects.get(pk=job_id)
-    Job.objects.filter(pk=job_id).update(attempts=job.attempts + 1)
     beating = _Heartbeat(job_id)
     beating.start()
     try:
