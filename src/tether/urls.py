@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from tether.core.urls import public_urlpatterns
+from tether.deadlines.views import CalendarFeedView
 from tether.registry.dashboard import home
 
 urlpatterns = [
@@ -23,6 +24,8 @@ urlpatterns = [
     path("reviews/", include("tether.reviews.urls")),
     path("", include("tether.reviews.portal_urls")),
     path("deadlines/", include("tether.deadlines.urls")),
+    # Public: the secret token in the address is the authentication (see deadlines.feeds).
+    path("feeds/calendar/<str:token>.ics", CalendarFeedView.as_view(), name="deadlines_feed"),
     path("regulatory/", include("tether.regulatory.urls")),
     path("board/", include("tether.board.urls")),
     path("api/", include("tether.api_urls")),

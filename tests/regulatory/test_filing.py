@@ -114,7 +114,7 @@ def test_exporting_from_the_page_queues_a_job_and_downloads_are_audited(bank, us
     assert download.status_code == 200 and download["Content-Type"] == "application/zip"
     assert download.content[:2] == b"PK"
     assert AuditEntry.objects.filter(content_type__model="registerexport",
-                                     source="download").count() == 1
+                                     action="download").count() == 1
 
 
 def test_readers_cannot_export_and_contacts_see_nothing(bank, users, login):

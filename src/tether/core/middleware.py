@@ -16,7 +16,8 @@ from tether.core.roles import Role
 from tether.core.security import content_security_policy
 from tether.core.twofactor import has_confirmed_device
 
-PUBLIC_PREFIXES = ("/login/", "/password-reset/", "/static/", "/healthz", "/invite/")
+# "/feeds/": calendar subscriptions, authenticated by the secret token in their address.
+PUBLIC_PREFIXES = ("/login/", "/password-reset/", "/static/", "/healthz", "/invite/", "/feeds/")
 
 
 class LoginRequiredMiddleware:

@@ -103,6 +103,8 @@ class AuditAction(models.TextChoices):
     CREATE = "create", "Created"
     UPDATE = "update", "Updated"
     DELETE = "delete", "Deleted"
+    # Nothing changes, but a file holding register data left Tether: who took it is on record.
+    DOWNLOAD = "download", "Downloaded"
 
 
 class AuditEntry(models.Model):

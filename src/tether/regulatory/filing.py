@@ -11,7 +11,7 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
-from tether.core.audit import record_change
+from tether.core.audit import record_change, snapshot
 from tether.core.jobs import job_enqueue, job_kind
 from tether.core.models import AuditAction
 from tether.core.services import object_create
@@ -104,7 +104,7 @@ def build_export(job, progress) -> dict:
             "file": package.name}
 
 
-def record_download(export: RegisterExport, *, actor) -> None:
+def record_download(export: RegisterExport, *, actor, source: str = "web") -> None:
     """Who took a package out of Tether (it holds the whole register) is in the audit trail."""
-    record_change(actor=actor, instance=export, action=AuditAction.UPDATE, before=None,
-                  source="download")
+    record_change(actor=actor, instance=export, action=AuditAction.DOWNLOAD,
+                  before=snapshot(export), source=source)

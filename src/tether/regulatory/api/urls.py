@@ -1,6 +1,7 @@
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from tether.regulatory.api import views
+from tether.regulatory.api import filing, views
 
 router = DefaultRouter()
 router.include_root_view = False
@@ -10,6 +11,10 @@ router.register("functions", views.FunctionViewSet)
 router.register("ict-services", views.IctServiceViewSet)
 router.register("arrangement-assessments", views.ArrangementProfileViewSet)
 router.register("provider-names", views.ProviderProfileViewSet)
+router.register("exports", filing.RegisterExportViewSet)
 
 app_name = "regulatory-api"
-urlpatterns = router.urls
+urlpatterns = [
+    path("readiness/", filing.ReadinessView.as_view(), name="readiness"),
+    *router.urls,
+]
