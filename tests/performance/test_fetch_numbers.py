@@ -20,7 +20,7 @@ def test_bigints_and_doubles_arrive_exactly():
 
 
 def test_parameters_are_bound_and_no_rows_give_empty_arrays():
-    keys, values = fetch_numbers(f"SELECT * FROM ({VALUES}) t WHERE 1 = %s", (2,),
+    keys, values = fetch_numbers(f"SELECT * FROM ({VALUES}) t WHERE 1 = %s", (2,),  # noqa: S608
                                  kinds=("i8", "f8"))
     assert len(keys) == 0 and len(values) == 0
     hostile = "'); DROP TABLE performance_periodresult; --"

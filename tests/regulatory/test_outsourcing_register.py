@@ -5,6 +5,7 @@ import io
 from datetime import date, timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -69,7 +70,8 @@ def register(db):
     group = ProviderFactory(name="Nimbus Group plc", country="GB")
     provider = ProviderFactory(name="Nimbus Hosting Ltd", country="IE", parent=group,
                                service_countries=["IE", "DE"], data_storage_countries=["IE"],
-                               website="https://nimbus.example")
+                               website="https://nimbus.example",
+                               registered_address="1 Dock Road, Dublin 2, D02 X000, Ireland")
     ProviderIdentifierFactory(provider=provider, scheme="crn", value="IE-123456", country="IE")
     ProviderIdentifierFactory(provider=provider, scheme="vat", value="IE9999999X")
     hosting = ServiceFactory(name="Core banking hosting", service_type="ict_service")
@@ -79,7 +81,9 @@ def register(db):
         data_involved="personal", governing_law_country="LU", renewal_type="automatic",
         start_date=date(2023, 1, 1), end_date=date(2027, 12, 31),
         notice_period_entity_days=180, notice_period_provider_days=365,
-        annual_cost=250000, currency="EUR", substitutability="not_substitutable")
+        annual_cost=250000, currency="EUR", substitutability="not_substitutable",
+        approved_by="Management board, resolution 2022-41", cloud_service_model="iaas",
+        cloud_deployment_model="public", supports_time_critical_operations=True)
     a1.services.add(hosting)
     a2 = ArrangementFactory(reference="A2", title="Office cleaning", organisation=bank,
                             provider=provider, is_critical=False, annual_cost=5000,
@@ -164,6 +168,13 @@ def test_critical_arrangement_row_has_every_recorded_field(register, users):
     assert row["alternative_providers"] == "Stratus Cloud SE; Cumulus Hosting BV"
     assert row["annual_budget_cost"] == 250000
     assert row["annual_budget_currency"] == "EUR"
+    assert row["provider_registered_address"] == "1 Dock Road, Dublin 2, D02 X000, Ireland"
+    assert row["approving_body"] == "Management board, resolution 2022-41"
+    assert row["time_critical"] == "Yes"
+    assert (row["cloud_service_model"], row["cloud_deployment_model"]) == (
+        "Infrastructure as a service (IaaS)", "Public cloud")
+    assert row["cloud_data_nature"] == "Personal data"
+    assert row["cloud_storage_locations"] == row["data_locations"] == "IE"
 
 
 def test_non_critical_arrangement_leaves_paragraph_55_empty(register, users):
@@ -187,12 +198,29 @@ def test_locations_and_users_come_from_ict_services_when_listed(register, users)
     assert row["last_audit"] is None and row["subcontractors"] == ""
 
 
-def test_fields_not_recorded_in_tether_are_columns_left_empty(register, users):
-    unrecorded = [field.code for field in FIELDS if not field.recorded]
-    assert {"provider_registered_address", "approving_body", "time_critical",
-            "cloud_deployment_model"} <= set(unrecorded)
-    for row in rows_by_reference(users[Role.ADMIN]).values():
-        assert all(row.get(code) in (None, "") for code in unrecorded)
+def test_cloud_columns_only_for_cloud_outsourcing_and_unassessed_is_empty(register, users):
+    rows = rows_by_reference(users[Role.ADMIN])
+    cloud = [code for code in FIELD_CODES if code.startswith("cloud_")]
+    assert len(cloud) == 4
+    for reference in ("A2", "A3"):  # no cloud model recorded: not cloud outsourcing
+        assert all(rows[reference].get(code) in (None, "") for code in cloud)
+    assert rows["A3"]["time_critical"] == ""  # critical, but not assessed yet
+    assert rows["A3"]["approving_body"] == ""
+    register["a3"].supports_time_critical_operations = False
+    register["a3"].save()
+    assert rows_by_reference(users[Role.ADMIN])["A3"]["time_critical"] == "No"
+
+
+def test_cloud_models_come_in_pairs(register):
+    arrangement = register["a2"]
+    arrangement.cloud_service_model = "saas"
+    with pytest.raises(ValidationError) as refused:
+        arrangement.full_clean()
+    assert "cloud_deployment_model" in refused.value.message_dict
+    arrangement.cloud_service_model, arrangement.cloud_deployment_model = "", "hybrid"
+    with pytest.raises(ValidationError) as refused:
+        arrangement.full_clean()
+    assert "cloud_service_model" in refused.value.message_dict
 
 
 def test_every_paragraph_54_and_55_point_has_a_column():

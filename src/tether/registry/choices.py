@@ -98,6 +98,21 @@ class DataInvolved(models.TextChoices):
     PERSONAL = "personal", "Personal data"
 
 
+class CloudServiceModel(models.TextChoices):
+    """EBA/GL/2019/02 §54(h), after the NIST definitions the guidelines' cloud section uses."""
+
+    IAAS = "iaas", "Infrastructure as a service (IaaS)"
+    PAAS = "paas", "Platform as a service (PaaS)"
+    SAAS = "saas", "Software as a service (SaaS)"
+
+
+class CloudDeploymentModel(models.TextChoices):
+    PUBLIC = "public", "Public cloud"
+    PRIVATE = "private", "Private cloud"
+    HYBRID = "hybrid", "Hybrid cloud"
+    COMMUNITY = "community", "Community cloud"
+
+
 class Confidentiality(models.IntegerChoices):
     """Ordered: an NDA requirement applies from a level upwards."""
 

@@ -40,7 +40,7 @@ class ProviderForm(TetherModelForm):
         fields = ["name", "lei", "country", "person_type", "parent", "outsourcing_type",
                   "status", "relationship_owner", "annual_spend", "spend_currency",
                   "service_countries", "data_storage_countries", "services", "website",
-                  "description"]
+                  "registered_address", "description"]
         widgets = {"parent": SearchSelect("registry:provider_choices")}
 
     def clean_lei(self):
@@ -70,8 +70,9 @@ class ArrangementForm(TetherModelForm):
                   "arrangement_type", "overarching", "status", "start_date", "end_date",
                   "notice_period_entity_days", "notice_period_provider_days", "renewal_type",
                   "annual_cost", "currency", "governing_law_country", "is_critical",
-                  "criticality_reason", "substitutability", "data_involved", "nda_required_from",
-                  "owner", "notes"]
+                  "criticality_reason", "substitutability", "data_involved",
+                  "supports_time_critical_operations", "cloud_service_model",
+                  "cloud_deployment_model", "approved_by", "nda_required_from", "owner", "notes"]
         widgets = {
             "provider": SearchSelect("registry:provider_choices"),
             "overarching": SearchSelect("registry:arrangement_choices"),

@@ -14,6 +14,8 @@ from tether.registry.choices import (
     ActivityCategory,
     ArrangementStatus,
     ArrangementType,
+    CloudDeploymentModel,
+    CloudServiceModel,
     Confidentiality,
     DataInvolved,
     IdentifierScheme,
@@ -145,6 +147,9 @@ class Provider(TetherModel):
         help_text="Services this provider delivers or can deliver.",
     )
     website = models.URLField(blank=True)
+    registered_address = models.CharField(
+        max_length=500, blank=True,
+        help_text="The registered office, as in the company register (EBA GL §54(e)).")
     description = models.TextField(blank=True)
 
     provider_scope = "pk"
@@ -286,6 +291,19 @@ class Arrangement(TetherModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
         related_name="owned_arrangements", limit_choices_to={"provider__isnull": True},
     )
+    approved_by = models.CharField(
+        "approved by", max_length=200, blank=True,
+        help_text="The person or decision-making body that approved the arrangement "
+        "(EBA GL §55(d)).")
+    supports_time_critical_operations = models.BooleanField(
+        null=True, blank=True,
+        help_text="Whether the function supports time-critical business operations "
+        "(EBA GL §55(j)); empty until assessed.")
+    cloud_service_model = models.CharField(
+        max_length=8, choices=CloudServiceModel.choices, blank=True,
+        help_text="For cloud outsourcing only (EBA GL §54(h)); empty otherwise.")
+    cloud_deployment_model = models.CharField(
+        max_length=12, choices=CloudDeploymentModel.choices, blank=True)
     nda_required_from = models.PositiveSmallIntegerField(
         "NDA required from", choices=Confidentiality.choices, null=True, blank=True,
         help_text="Documents of this confidentiality or higher reach the provider only once "
@@ -342,6 +360,10 @@ class Arrangement(TetherModel):
             errors["criticality_reason"] = (
                 "Say why this arrangement supports a critical or important function."
             )
+        if bool(self.cloud_service_model) != bool(self.cloud_deployment_model):
+            missing = ("cloud_deployment_model" if self.cloud_service_model
+                       else "cloud_service_model")
+            errors[missing] = "Cloud outsourcing names both its service and deployment models."
         if self.arrangement_type == ArrangementType.SUBSEQUENT and self.overarching_id is None:
             errors["overarching"] = "A subsequent arrangement names its overarching arrangement."
         if self.overarching_id is not None:

@@ -31,6 +31,8 @@ from tether.continuity.models import ExitPlan, ServiceAlternative
 from tether.oversight.choices import AuditStatus
 from tether.oversight.models import Audit
 from tether.registry.choices import (
+    CloudDeploymentModel,
+    CloudServiceModel,
     DataInvolved,
     IdentifierScheme,
     OutsourcingType,
@@ -77,7 +79,6 @@ class Field:
     label: str
     paragraph: str
     applies_to: str = ALL
-    recorded: bool = True  # False: Tether does not hold it; the column stays empty
 
     @property
     def header(self) -> str:
@@ -101,18 +102,18 @@ FIELDS: tuple[Field, ...] = (
     Field("provider_name", "Name of the service provider", "54(e)"),
     Field("provider_registration_number", "Corporate registration number", "54(e)"),
     Field("provider_lei", "Legal entity identifier (LEI)", "54(e)"),
-    Field("provider_registered_address", "Registered address", "54(e)", recorded=False),
+    Field("provider_registered_address", "Registered address", "54(e)"),
     Field("provider_contact", "Other relevant contact details", "54(e)"),
     Field("provider_parent", "Name of the parent company", "54(e)"),
     Field("service_countries", "Countries where the service is performed", "54(f)"),
     Field("data_locations", "Location of the data (countries)", "54(f)"),
     Field("critical_or_important", "Critical or important (yes/no)", "54(g)"),
     Field("criticality_reasons", "Reasons for criticality or importance", "54(g)"),
-    Field("cloud_service_model", "Cloud service model", "54(h)", recorded=False),
+    Field("cloud_service_model", "Cloud service model", "54(h)"),
     Field("cloud_deployment_model", "Cloud deployment model (public/private/hybrid/community)",
-          "54(h)", recorded=False),
-    Field("cloud_data_nature", "Cloud: nature of the data held", "54(h)", recorded=False),
-    Field("cloud_storage_locations", "Cloud: storage locations", "54(h)", recorded=False),
+          "54(h)"),
+    Field("cloud_data_nature", "Cloud: nature of the data held", "54(h)"),
+    Field("cloud_storage_locations", "Cloud: storage locations", "54(h)"),
     Field("last_criticality_assessment", "Date of the most recent criticality assessment",
           "54(i)"),
     Field("using_entities", "Entities in the consolidation making use of the outsourcing",
@@ -122,7 +123,7 @@ FIELDS: tuple[Field, ...] = (
     Field("last_risk_assessment", "Date of the most recent risk assessment", "55(c)", CRITICAL),
     Field("risk_assessment_summary", "Main results of the risk assessment", "55(c)", CRITICAL),
     Field("approving_body", "Individual or body that approved the arrangement", "55(d)",
-          CRITICAL, recorded=False),
+          CRITICAL),
     Field("governing_law", "Governing law of the agreement", "55(e)", CRITICAL),
     Field("last_audit", "Date of the most recent audit", "55(f)", CRITICAL),
     Field("next_audit", "Date of the next scheduled audit", "55(f)", CRITICAL),
@@ -132,8 +133,7 @@ FIELDS: tuple[Field, ...] = (
     Field("reintegration", "Possibility of reintegration", "55(h)", CRITICAL),
     Field("discontinuation_impact", "Impact of discontinuing the function", "55(h)", CRITICAL),
     Field("alternative_providers", "Alternative service providers", "55(i)", CRITICAL),
-    Field("time_critical", "Supports time-critical business operations", "55(j)", CRITICAL,
-          recorded=False),
+    Field("time_critical", "Supports time-critical business operations", "55(j)", CRITICAL),
     Field("annual_budget_cost", "Estimated annual budget cost", "55(k)", CRITICAL),
     Field("annual_budget_currency", "Currency of the annual budget cost", "55(k)", CRITICAL),
 )
@@ -183,7 +183,8 @@ ARRANGEMENT_COLUMNS = (
     "id", "reference", "title", "status", "organisation__name", "start_date", "end_date",
     "renewal_type", "notice_period_entity_days", "notice_period_provider_days",
     "annual_cost", "currency", "governing_law_country", "is_critical", "criticality_reason",
-    "substitutability", "data_involved",
+    "substitutability", "data_involved", "approved_by", "supports_time_critical_operations",
+    "cloud_service_model", "cloud_deployment_model", "provider__registered_address",
     "provider_id", "provider__name", "provider__lei", "provider__outsourcing_type",
     "provider__website", "provider__parent__name", "provider__service_countries",
     "provider__data_storage_countries",
@@ -347,12 +348,14 @@ class _BatchReader:
             "provider_name": a["provider__name"],
             "provider_registration_number": a.get("registration_number") or "",
             "provider_lei": a["provider__lei"] or "",
+            "provider_registered_address": a["provider__registered_address"],
             "provider_contact": a["provider__website"],
             "provider_parent": a["provider__parent__name"] or "",
             "service_countries": service_countries,
             "data_locations": data_locations,
             "critical_or_important": YES if critical else NO,
             "criticality_reasons": a["criticality_reason"],
+            **_cloud_fields(a, data_locations),
             "last_criticality_assessment": _latest(
                 _day(a.get("intake__last_updated")),
                 *(s["function__assessed_on"] for s in ict)),
@@ -375,6 +378,7 @@ class _BatchReader:
             "last_risk_assessment": _latest(_day(a.get("intake__last_updated")),
                                             _day(a.get("risks_latest"))),
             "risk_assessment_summary": _risk_summary(a),
+            "approving_body": a["approved_by"],
             "governing_law": a["governing_law_country"] or "",
             "last_audit": last_audit,
             "next_audit": next_audit,
@@ -385,9 +389,25 @@ class _BatchReader:
             "discontinuation_impact": (codelists.label(codelists.DISCONTINUING_IMPACT, impact)
                                        if impact else ""),
             "alternative_providers": _joined(alternative_names),
+            "time_critical": {True: YES, False: NO}.get(a["supports_time_critical_operations"],
+                                                        ""),
             "annual_budget_cost": a["annual_cost"],
             "annual_budget_currency": a["currency"] if a["annual_cost"] is not None else "",
         }
+
+
+def _cloud_fields(a, data_locations: str) -> dict:
+    """§54(h), for cloud outsourcing only: the models recorded on the arrangement, the nature
+    of its data and where it is stored (the §54(f) data locations)."""
+    if not a["cloud_service_model"]:
+        return {}
+    return {
+        "cloud_service_model": CloudServiceModel(a["cloud_service_model"]).label,
+        "cloud_deployment_model": (CloudDeploymentModel(a["cloud_deployment_model"]).label
+                                   if a["cloud_deployment_model"] else ""),
+        "cloud_data_nature": DataInvolved(a["data_involved"]).label,
+        "cloud_storage_locations": data_locations,
+    }
 
 
 # --- per-arrangement figures read in the arrangements' own query -----------------------------

@@ -38,7 +38,8 @@ class ProviderSerializer(TetherModelSerializer):
         fields = ["id", "display", "name", "lei", "country", "person_type", "parent",
                   "ultimate_parent", "outsourcing_type", "status", "relationship_owner",
                   "annual_spend", "spend_currency", "service_countries",
-                  "data_storage_countries", "services", "website", "description", "created",
+                  "data_storage_countries", "services", "website", "registered_address",
+                  "description", "created",
                   "last_updated"]
         read_only_fields = ["ultimate_parent"]
         extra_kwargs = {
@@ -74,8 +75,9 @@ class ArrangementSerializer(TetherModelSerializer):
                   "notice_period_entity_days", "notice_period_provider_days",
                   "notice_deadline", "renewal_type", "annual_cost", "currency",
                   "governing_law_country", "is_critical", "criticality_reason",
-                  "substitutability", "data_involved", "nda_required_from", "owner", "notes",
-                  "created", "last_updated"]
+                  "substitutability", "data_involved", "supports_time_critical_operations",
+                  "cloud_service_model", "cloud_deployment_model", "approved_by",
+                  "nda_required_from", "owner", "notes", "created", "last_updated"]
         read_only_fields = ["notice_deadline"]
 
 
