@@ -20,7 +20,7 @@ from tests.continuity.factories import continuity_objects
 from tests.contracts.factories import contracts_objects
 from tests.decisions.factories import decision_objects
 from tests.diligence.factories import QuestionFactory, ResponseFactory
-from tests.factories import InformationRequestFactory, make_document
+from tests.factories import InformationRequestFactory, make_document, valid_lei
 from tests.oversight.factories import oversight_objects
 from tests.performance.factories import performance_objects
 from tests.regulatory.factories import regulatory_objects
@@ -40,11 +40,13 @@ from tether.diligence.models import (
 from tether.documents.models import Document
 from tether.portal.models import InformationRequest, Invitation
 from tether.registry.models import Activity, Arrangement, Organisation, Provider, SubcontractingLink
+from tether.regulatory.models import EntityProfile, RegisterExport
 
 pytestmark = pytest.mark.django_db
 
-PUBLIC = {"login", "login_code", "logout", "healthz", "api-token", "password_reset",
-          "password_reset_done", "password_reset_confirm", "password_reset_complete"}
+# A calendar subscription is authenticated by the token in its address (tests/deadlines).
+PUBLIC = {"deadlines_feed", "login", "login_code", "logout", "healthz", "api-token",
+          "password_reset", "password_reset_done", "password_reset_confirm", "password_reset_complete"}
 # Every logged-in user's own account pages, provider contacts included.
 OWN_ACCOUNT = {"account_security", "two_factor_setup", "password_change",
                "password_change_done"}
@@ -53,10 +55,10 @@ OWN_ACCOUNT = {"account_security", "two_factor_setup", "password_change",
 MODEL_OF_PAGE = {"home": (Arrangement, "view"), "import": (Provider, "add"),
                  "value_chain": (Activity, "view"), "value_chain_of": (Activity, "view"),
                  "export": (Provider, "view"), "user_security": (User, "change"),
-                 "schedule_list": (Job, "view")}
+                 "schedule_list": (Job, "view"), "readiness": (RegisterExport, "view")}
 # Pages every internal user has, about their own things or everyone's deadlines (each source
 # filters by what the user may see): upcoming deadlines, notifications.
-INTERNAL_ANY = {"upcoming", "calendar", "ics", "deadline-list", "notification_list",
+INTERNAL_ANY = {"upcoming", "calendar", "ics", "subscription", "deadline-list", "notification_list",
                 "notification_read_all", "notification_preferences", "notification-list",
                 "notification-read-all"}
 # Someone's own notification: the matrix's object is never the viewer's, so 404 inside.
@@ -66,7 +68,8 @@ OWN_NOTIFICATION = {"notification_read", "notification-detail", "notification-re
 URL_OBJECT = {"checklist": Arrangement}
 # Pages that answer only once told what to answer about.
 EXAMPLE_QUERY = {"what_if_export": "?kind=country&country=DE",
-                 "dependence-what-if": "?kind=country&country=DE"}
+                 "dependence-what-if": "?kind=country&country=DE",
+                 "readiness": "?organisation={entity}&reference_date=2025-12-31"}
 DOCS = {"schema", "swagger-ui", "redoc", "api-root"}
 ROLES = [*sorted(INTERNAL_ROLES), "contact_a", "contact_b"]
 
@@ -167,6 +170,7 @@ def objects(users, provider_a, provider_b):
     made.update(decision_objects(provider_b))
     made.update(board_objects())
     made.update(regulatory_objects(made[Arrangement]))
+    Organisation.objects.filter(pk=made[EntityProfile].organisation_id).update(lei=valid_lei())
     made[Invitation] = Invitation.objects.create(
         provider=provider_b, email="new@beta.example", token_hash="0" * 64,
         expires_at=timezone.now() + timedelta(days=1))
@@ -203,8 +207,8 @@ def test_role_sees_exactly_what_it_may(role, users, objects):
     for route, name, model, action in endpoints():
         if action in ("public", "portal") or name == "logout":
             continue
-        url = (concrete(route, objects.get(URL_OBJECT.get(name, model)))
-               + EXAMPLE_QUERY.get(name, ""))
+        query = EXAMPLE_QUERY.get(name, "").format(entity=objects[EntityProfile].organisation_id)
+        url = concrete(route, objects.get(URL_OBJECT.get(name, model))) + query
         browser_page = name in ("swagger-ui", "redoc") or not route.startswith("api/")
         client = client_for(user, api=not browser_page)
         response = client.get(url)
