@@ -46,7 +46,8 @@ pytestmark = pytest.mark.django_db
 
 # A calendar subscription is authenticated by the token in its address (tests/deadlines).
 PUBLIC = {"deadlines_feed", "login", "login_code", "logout", "healthz", "api-token",
-          "password_reset", "password_reset_done", "password_reset_confirm", "password_reset_complete"}
+          "password_reset", "password_reset_done", "password_reset_confirm",
+          "password_reset_complete"}
 # Every logged-in user's own account pages, provider contacts included.
 OWN_ACCOUNT = {"account_security", "two_factor_setup", "password_change",
                "password_change_done"}
