@@ -23,7 +23,7 @@ REPO = Path(__file__).resolve().parents[2]
 WIDTH, HEIGHT = 1400, 900
 # Pages too long for a full-page picture: their first screen says what they are.
 LONG_PAGES = {"questionnaire-review", "what-if", "exit-readiness", "clause-gaps", "scorecards",
-              "sla-detail"}
+              "sla-detail", "outsourcing-register", "dora-readiness", "board-report"}
 
 
 def start_tether(data_dir: Path):
@@ -188,6 +188,7 @@ def _risk_and_diligence_pages(contact) -> dict[str, list[tuple[str, str]]]:
                                                  args=[riskiest.provider_id])))
     internal += _dependence_pages()
     internal += _control_pages()
+    internal += _reporting_pages()
     submitted = QuestionnaireResponse.objects.filter(status="submitted").first()
     if submitted is not None:
         internal.append(("questionnaire-review", submitted.get_absolute_url()))
@@ -239,6 +240,25 @@ def _control_pages() -> list[tuple[str, str]]:
     incident = Incident.objects.filter(events__isnull=False).order_by("pk").first()
     if incident is not None:
         pages.append(("incident", incident.get_absolute_url()))
+    return pages
+
+
+def _reporting_pages() -> list[tuple[str, str]]:
+    """The register of information's readiness, the EBA outsourcing register and a board
+    report generated for the picture (issue 7's pages)."""
+    from django.urls import reverse
+
+    from tether.board.services import board_report_generate, board_report_request
+    from tether.registry.models import Organisation
+
+    pages = [("outsourcing-register", reverse("regulatory:outsourcing_register"))]
+    entity = Organisation.objects.filter(dora_profile__isnull=False, lei__isnull=False).first()
+    if entity is not None:
+        pages.append(("dora-readiness", f"{reverse('regulatory:register')}?entity={entity.pk}"
+                                        f"&reference_date=2025-12-31&scope=auto"))
+    report = board_report_request(actor=None, source="screenshots", queue=False)
+    board_report_generate(report.pk)
+    pages.append(("board-report", report.get_absolute_url()))
     return pages
 
 
