@@ -58,42 +58,6 @@ def fetch(sql: str, params=()) -> list[tuple]:
         return cursor.fetchall()
 
 
-# PostgreSQL's binary COPY: an 11-byte signature, flags, a header extension of given length,
-# then per row a field count and per field its length and big-endian value; -1 ends it.
-_COPY_SIGNATURE = b"PGCOPY\n\xff\r\n\x00"
-_COPY_NUMBERS = {"i8": ">i8", "f8": ">f8"}
-
-
-def fetch_numbers(sql: str, params=(), *, kinds: tuple[str, ...]) -> list[np.ndarray]:
-    """The columns of a query whose every value is a non-NULL bigint ("i8") or double ("f8"),
-    as numpy arrays. On PostgreSQL the rows come as binary COPY, read by numpy as one record
-    array: no Python object per value (700,000 rows of four numbers took ~1 s as tuples)."""
-    if connection.vendor != "postgresql":
-        rows = fetch(sql, params)
-        table = np.array(rows, dtype=np.float64).reshape(-1, len(kinds))
-        return [table[:, i].astype(np.int64) if kind == "i8" else table[:, i]
-                for i, kind in enumerate(kinds)]
-    import psycopg  # only installed where PostgreSQL is used
-
-    connection.ensure_connection()
-    with psycopg.Cursor(connection.connection) as cursor, \
-            cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT binary)", params) as copy:
-        body = b"".join(bytes(block) for block in copy)
-    if not body.startswith(_COPY_SIGNATURE) or not body.endswith(b"\xff\xff"):
-        raise ValueError("Not a binary COPY stream.")
-    start = 19 + int.from_bytes(body[15:19], "big")
-    record = np.dtype([("fields", ">i2")] + [
-        item for i, kind in enumerate(kinds)
-        for item in ((f"length{i}", ">i4"), (f"value{i}", _COPY_NUMBERS[kind]))])
-    rows, rest = divmod(len(body) - start - 2, record.itemsize)
-    table = np.frombuffer(body, dtype=record, count=rows, offset=start)
-    if rest or (table["fields"] != len(kinds)).any() or any(
-            (table[f"length{i}"] != 8).any() for i in range(len(kinds))):
-        raise ValueError("A column is NULL or not 8 bytes wide: cast it in the query.")
-    return [table[f"value{i}"].astype(np.int64 if kind == "i8" else np.float64)
-            for i, kind in enumerate(kinds)]
-
-
 def placeholders(count: int) -> str:
     return ", ".join(["%s"] * count)
 
