@@ -11,8 +11,9 @@ from tether.board.models import BoardReport
 def filed_report(**fields) -> BoardReport:
     """A ready report with a small PDF and no figures: what pages and endpoints need to name
     an existing report, at a fraction of a real generation's cost."""
-    report = BoardReport(as_of=timezone.localdate(), trigger=ReportTrigger.SCHEDULE,
-                         status=ReportStatus.READY, generated_at=timezone.now(), **fields)
+    report = BoardReport(**{"as_of": timezone.localdate(), "trigger": ReportTrigger.SCHEDULE,
+                            "status": ReportStatus.READY, "generated_at": timezone.now(),
+                            **fields})
     report.pdf.save("board-report-test.pdf", ContentFile(pdf_bytes()), save=False)
     report.save()
     return report

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.board.factories import filed_report
-from tether.board.choices import ReportStatus
+from tether.board.choices import ReportStatus, ReportTrigger
 from tether.board.figures import SECTIONS
 from tether.board.models import BoardReport
 from tether.board.services import board_report_generate, board_report_request
@@ -134,3 +134,14 @@ def test_the_report_page_reads_a_few_stored_rows(report, users, login):
     with CaptureQueriesContext(connection) as queries:
         assert client.get(report.get_absolute_url()).status_code == 200
     assert len(queries) <= 10
+
+
+def test_the_pack_says_who_asked_for_it(users, login):
+    officer = users[Role.RISK_OFFICER]
+    scheduled = filed_report()
+    asked = filed_report(trigger=ReportTrigger.USER, requested_by=officer)
+    orphan = filed_report(trigger=ReportTrigger.USER)  # its requester's account was deleted
+    reader = login(users[Role.EXECUTIVE])
+    assert "by the monthly schedule." in reader.get(scheduled.get_absolute_url()).content.decode()
+    assert f"by {officer.username}." in reader.get(asked.get_absolute_url()).content.decode()
+    assert "by a user since removed." in reader.get(orphan.get_absolute_url()).content.decode()

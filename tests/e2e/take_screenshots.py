@@ -248,6 +248,7 @@ def _reporting_pages() -> list[tuple[str, str]]:
     report generated for the picture (issue 7's pages)."""
     from django.urls import reverse
 
+    from tether.board.choices import ReportTrigger
     from tether.board.services import board_report_generate, board_report_request
     from tether.registry.models import Organisation
 
@@ -256,7 +257,8 @@ def _reporting_pages() -> list[tuple[str, str]]:
     if entity is not None:
         pages.append(("dora-readiness", f"{reverse('regulatory:register')}?entity={entity.pk}"
                                         f"&reference_date=2025-12-31&scope=auto"))
-    report = board_report_request(actor=None, source="screenshots", queue=False)
+    report = board_report_request(actor=None, trigger=ReportTrigger.SCHEDULE,
+                                  source="screenshots", queue=False)
     board_report_generate(report.pk)
     pages.append(("board-report", report.get_absolute_url()))
     return pages

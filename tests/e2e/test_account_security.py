@@ -45,6 +45,7 @@ def test_admin_sets_up_two_factor_then_logs_in_with_a_code(page, console_errors)
     assert page.url.endswith("/registry/providers/")
     expect(page.locator(".alert-success")).to_contain_text("Two-factor authentication is on")
 
+    page.get_by_role("button", name="new-admin · Administrator").click()  # the user menu
     page.get_by_role("button", name="Log out").click()
     page.wait_for_url("**/login/")
     submit_login(page, "new-admin")

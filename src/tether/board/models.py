@@ -49,5 +49,15 @@ class BoardReport(TetherModel):
         return self.status == ReportStatus.READY
 
     @property
+    def generated_by(self) -> str:
+        """Who the pack says asked for it: the schedule (or the command, which stands in for
+        it), the person, or a person whose account has since been deleted."""
+        if self.trigger == ReportTrigger.SCHEDULE:
+            return "the monthly schedule"
+        if self.requested_by is not None:
+            return self.requested_by.get_username()
+        return "a user since removed"
+
+    @property
     def filename(self) -> str:
         return f"board-report-{self.as_of:%Y-%m-%d}-{self.pk}.pdf"

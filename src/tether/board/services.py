@@ -110,10 +110,8 @@ def board_report_generate(report_id: int, *, progress=None) -> dict:
 
 
 def _generated_line(report: BoardReport, moment) -> str:
-    who = (report.requested_by.get_username() if report.requested_by
-           else "the monthly schedule")
     return (f"Figures as of {report.as_of:%Y-%m-%d}; generated "
-            f"{date_format(timezone.localtime(moment), 'Y-m-d H:i')} by {who}.")
+            f"{date_format(timezone.localtime(moment), 'Y-m-d H:i')} by {report.generated_by}.")
 
 
 def board_report_due(today: date, *, day_of_month: int) -> bool:
