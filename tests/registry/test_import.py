@@ -429,3 +429,45 @@ def test_a_large_import_refreshes_the_planner_statistics(register, run_import, m
     result = run_import("arrangements", ARRANGEMENT_HEADER + (
         f"A-1,,Acme Bank,{GLEIF_LEI},Cloud hosting,2024-01-01,,,no,,\n"))
     assert result.ok and result.created == 1
+
+
+def test_import_carries_the_outsourcing_register_fields(register, run_import):
+    header = ("reference,organisation,provider_lei,start_date,approved_by,"
+              "supports_time_critical_operations,cloud_service_model,cloud_deployment_model\n")
+    result = run_import("arrangements", header + (
+        f"C-1,Acme Bank,{GLEIF_LEI},2024-01-01,Board resolution 12,yes,SaaS,public\n"
+        f"C-2,Acme Bank,{GLEIF_LEI},2024-01-01,,,,\n"
+    ))
+    assert errors_of(result) == [] and result.created == 2
+    cloud = Arrangement.objects.get(reference="C-1")
+    assert (cloud.approved_by, cloud.supports_time_critical_operations) == (
+        "Board resolution 12", True)
+    assert (cloud.cloud_service_model, cloud.cloud_deployment_model) == ("saas", "public")
+    plain = Arrangement.objects.get(reference="C-2")
+    assert plain.supports_time_critical_operations is None and plain.cloud_service_model == ""
+
+
+def test_import_refuses_half_a_cloud_model_and_keeps_what_is_stored(register, run_import):
+    stored = ArrangementFactory(reference="C-9", organisation=register["organisation"],
+                                cloud_service_model="iaas", cloud_deployment_model="private")
+    result = run_import("arrangements", (
+        "reference,organisation,provider_lei,start_date,cloud_deployment_model\n"
+        f"C-9,Acme Bank,{GLEIF_LEI},2024-01-01,\n"  # clears the deployment model only
+        f"C-10,Acme Bank,{GLEIF_LEI},2024-01-01,hybrid\n"
+        f"C-11,Acme Bank,{GLEIF_LEI},2024-01-01,on the moon\n"
+    ))
+    messages = " ".join(errors_of(result))
+    assert result.created == 0 and result.updated == 0
+    assert "cloud_deployment_model" in messages and "cloud_service_model" in messages
+    assert "“on the moon” is not one of" in messages
+    stored.refresh_from_db()
+    assert stored.cloud_deployment_model == "private"
+
+
+def test_provider_registered_address_round_trips(register, run_import):
+    result = run_import("providers", (
+        "name,country,outsourcing_type,registered_address\n"
+        "Addressed Ltd,IE,ito,\"1 Dock Road, Dublin 2\"\n"
+    ))
+    assert errors_of(result) == []
+    assert Provider.objects.get(name="Addressed Ltd").registered_address == "1 Dock Road, Dublin 2"

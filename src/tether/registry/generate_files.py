@@ -93,6 +93,12 @@ def write_arrangements_file(path, rows: int, fmt: str = "csv", seed: int = 1) ->
                                    or "Supports an important function.") if critical else "",
             "substitutability": rng.choice(tuple(Substitutability)),
             "data_involved": spec.data if spec else "none",
+            # EBA outsourcing register fields: assessed and approved for critical ones, and a
+            # share of arrangements that are cloud outsourcing.
+            "supports_time_critical_operations": (
+                ("yes" if rng.random() < 0.4 else "no") if critical else ""),
+            **_cloud_models(rng),
+            "approved_by": "Management board" if critical else "",
             "owner": rng.choice(owners) if owners else "",
             "notes": rng.choice(NOTES) if rng.random() < 0.05 else "",
         }
@@ -139,12 +145,19 @@ def write_providers_file(path, rows: int, fmt: str = "csv", seed: int = 1) -> in
             "service_countries": ";".join(sorted({country, sector_country(rng, sector)})),
             "data_storage_countries": country if sector.tier >= 2 else "",
             "services": ";".join(rng.sample(sector.services, 1)), "website": "",
-            "description": "",
+            "registered_address": "", "description": "",
         }
 
     headers = [column.header for column in PROVIDER_COLUMNS]
     _write(path, fmt, "providers", headers, (row(i) for i in range(rows)))
     return rows
+
+
+def _cloud_models(rng) -> dict:
+    if rng.random() >= 0.2:
+        return {"cloud_service_model": "", "cloud_deployment_model": ""}
+    return {"cloud_service_model": rng.choice(("iaas", "paas", "saas")),
+            "cloud_deployment_model": rng.choice(("public", "private", "hybrid"))}
 
 
 def _owners() -> list[str]:

@@ -30,7 +30,8 @@ class ArrangementImporter(EntityImporter):
     entity = ENTITIES["arrangements"]
     derived_fields = ("notice_deadline",)
     rule_fields = frozenset({"is_critical", "criticality_reason", "arrangement_type",
-                             "overarching_id", "renewal_type", "start_date", "end_date"})
+                             "overarching_id", "renewal_type", "start_date", "end_date",
+                             "cloud_service_model", "cloud_deployment_model"})
 
     def load(self):
         self.ids = dict(Arrangement.objects.values_list("reference", "id"))
@@ -88,6 +89,11 @@ class ArrangementImporter(EntityImporter):
                 and values.get("overarching_id") is None):
             errors.append(("overarching_reference",
                            "A subsequent arrangement names its overarching arrangement."))
+        if bool(values.get("cloud_service_model")) != bool(values.get("cloud_deployment_model")):
+            missing = ("cloud_deployment_model" if values.get("cloud_service_model")
+                       else "cloud_service_model")
+            errors.append((missing, "Cloud outsourcing names both its service and deployment "
+                                    "models."))
         end, start = values.get("end_date"), values.get("start_date")
         if end is not None and values.get("renewal_type") == RenewalType.OPEN_ENDED:
             errors.append(("end_date", "An open-ended arrangement has no end date."))

@@ -89,6 +89,7 @@ PROVIDER_COLUMNS = (
     _value("data_storage_countries", cells.countries),
     Column("services", cells.names, "services", MANY, source=("service__name",)),
     _value("website", cells.url),
+    _value("registered_address", cells.text(500)),
     _value("description", cells.text()),
 )
 
@@ -117,6 +118,10 @@ ARRANGEMENT_COLUMNS = (
     _value("criticality_reason", cells.text()),
     _value("substitutability", cells.choice(choices.Substitutability)),
     _value("data_involved", cells.choice(choices.DataInvolved)),
+    _value("supports_time_critical_operations", cells.boolean),
+    _value("cloud_service_model", cells.choice(choices.CloudServiceModel)),
+    _value("cloud_deployment_model", cells.choice(choices.CloudDeploymentModel)),
+    _value("approved_by", cells.text(200)),
     Column("owner", cells.text(150), "owner_id", REFERENCE, source="owner__username"),
     _value("notes", cells.text()),
 )
