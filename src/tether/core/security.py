@@ -1,5 +1,6 @@
 """Who is asking, and how often: client addresses, rate limits and the security headers."""
 
+import hashlib
 import ipaddress
 import time
 
@@ -67,3 +68,9 @@ def content_security_policy(extra: dict[str, list[str]] | None = None) -> str:
         policy.setdefault(directive, list(policy.get("default-src", [])))
         policy[directive] += [source for source in sources if source not in policy[directive]]
     return "; ".join(f"{directive} {' '.join(sources)}" for directive, sources in policy.items())
+
+
+def secret_digest(token: str) -> str:
+    """What is stored of a secret link's token (invitations, calendar addresses): its SHA-256,
+    so a copy of the database opens nothing."""
+    return hashlib.sha256(token.encode()).hexdigest()

@@ -4,7 +4,6 @@ Calendar programs cannot sign in, so the address carries a random token (256 bit
 database keeps only its SHA-256. Making, replacing and stopping a feed are in the audit trail.
 """
 
-import hashlib
 import secrets
 from datetime import timedelta
 
@@ -13,15 +12,12 @@ from django.utils import timezone
 
 from tether.core.audit import record_change, snapshot
 from tether.core.models import AuditAction
+from tether.core.security import secret_digest
 from tether.deadlines.models import CalendarFeed
 
 # Calendar programs poll every few minutes to hours: "last used" to the hour is enough, and
 # saves a write per poll.
 LAST_USED_RESOLUTION = timedelta(hours=1)
-
-
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 @transaction.atomic
@@ -30,12 +26,12 @@ def feed_create(user, *, source: str = "web") -> str:
     token = secrets.token_urlsafe(32)
     feed = CalendarFeed.objects.filter(user=user).first()
     if feed is None:
-        feed = CalendarFeed.objects.create(user=user, token_digest=_digest(token))
+        feed = CalendarFeed.objects.create(user=user, token_digest=secret_digest(token))
         record_change(actor=user, instance=feed, action=AuditAction.CREATE, before=None,
                       source=source)
         return token
     before = snapshot(feed)
-    feed.token_digest, feed.last_used = _digest(token), None
+    feed.token_digest, feed.last_used = secret_digest(token), None
     feed.save(update_fields=["token_digest", "last_used"])
     record_change(actor=user, instance=feed, action=AuditAction.UPDATE, before=before,
                   source=source)
@@ -60,7 +56,7 @@ def feed_user(token: str):
     if not token or len(token) > 100:
         return None
     feed = (CalendarFeed.objects.select_related("user")
-            .filter(token_digest=_digest(token)).first())
+            .filter(token_digest=secret_digest(token)).first())
     if feed is None or not feed.user.is_active or not feed.user.is_internal:
         return None
     now = timezone.now()

@@ -1,6 +1,5 @@
 """Inviting provider contacts and exchanging information requests with them."""
 
-import hashlib
 import secrets
 from datetime import timedelta
 
@@ -15,14 +14,11 @@ from django.utils import timezone
 from tether.core.audit import record_change, snapshot
 from tether.core.models import AuditAction, User
 from tether.core.roles import Role
+from tether.core.security import secret_digest
 from tether.core.services import ModelServices, object_create, object_delete, object_update
 from tether.portal.models import OPEN_FOR_PROVIDER, InformationRequest, Invitation, RequestStatus
 
 INVITATION_LIFETIME = timedelta(hours=72)
-
-
-def token_digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def invitation_send(*, actor, provider, email: str, first_name: str = "", last_name: str = "",
@@ -35,7 +31,7 @@ def invitation_send(*, actor, provider, email: str, first_name: str = "", last_n
     with transaction.atomic():
         invitation = Invitation.objects.create(
             provider=provider, email=email, first_name=first_name, last_name=last_name,
-            token_hash=token_digest(token), expires_at=timezone.now() + INVITATION_LIFETIME,
+            token_hash=secret_digest(token), expires_at=timezone.now() + INVITATION_LIFETIME,
             invited_by=actor,
         )
         record_change(actor=actor, instance=invitation, action=AuditAction.CREATE, before=None,
@@ -53,7 +49,7 @@ def invitation_send(*, actor, provider, email: str, first_name: str = "", last_n
 def invitation_for_token(token: str) -> Invitation:
     """The pending invitation behind a link, or a ValidationError saying why it can't be used."""
     invitation = (Invitation.objects.select_related("provider")
-                  .filter(token_hash=token_digest(token)).first())
+                  .filter(token_hash=secret_digest(token)).first())
     if invitation is None:
         raise ValidationError("This invitation link is not valid.")
     state = invitation.state

@@ -360,10 +360,9 @@ class Arrangement(TetherModel):
             errors["criticality_reason"] = (
                 "Say why this arrangement supports a critical or important function."
             )
-        if bool(self.cloud_service_model) != bool(self.cloud_deployment_model):
-            missing = ("cloud_deployment_model" if self.cloud_service_model
-                       else "cloud_service_model")
-            errors[missing] = "Cloud outsourcing names both its service and deployment models."
+        cloud_error = cloud_models_error(self.cloud_service_model, self.cloud_deployment_model)
+        if cloud_error:
+            errors[cloud_error[0]] = cloud_error[1]
         if self.arrangement_type == ArrangementType.SUBSEQUENT and self.overarching_id is None:
             errors["overarching"] = "A subsequent arrangement names its overarching arrangement."
         if self.overarching_id is not None:
@@ -386,6 +385,14 @@ def compute_notice_deadline(end_date, notice_days):
     if end_date is None or notice_days is None:
         return None
     return end_date - timedelta(days=notice_days)
+
+
+def cloud_models_error(service_model: str, deployment_model: str) -> tuple[str, str] | None:
+    """(field, message) when only one of the cloud models is given: they come as a pair."""
+    if bool(service_model) == bool(deployment_model):
+        return None
+    missing = "cloud_deployment_model" if service_model else "cloud_service_model"
+    return missing, "Cloud outsourcing names both its service and deployment models."
 
 
 def notice_period_error(end_date, notice_days) -> str | None:

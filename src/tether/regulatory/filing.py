@@ -22,6 +22,8 @@ from tether.regulatory.validation import ERROR, Failure, validate_package, valid
 
 JOB_KIND = "regulatory.register_export"
 KEPT_FAILURES = 5000  # an export keeps this many failures to show; the counts are exact
+# The scope asked for → `consolidated`: None lets `export_request` decide from the register.
+SCOPES = {"auto": None, "con": True, "ind": False}
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,13 @@ def readiness(lei: str, reference_date: date, *, consolidated: bool | None = Non
     register = roi.build_register(lei, reference_date, consolidated=consolidated)
     failures = validate_tables(register.tables, parameters=register.parameters, today=today)
     return register, issues(register, failures)
+
+
+def entity_error(organisation) -> str | None:
+    """Why this organisation cannot maintain a register to file, if it cannot."""
+    if not organisation.lei:
+        return "The entity needs an LEI to file a register."
+    return None
 
 
 @transaction.atomic

@@ -46,13 +46,14 @@ class RegisterForm(forms.Form):
 
     def clean_entity(self):
         entity = self.cleaned_data["entity"]
-        if not entity.lei:
-            raise forms.ValidationError("The entity needs an LEI to file a register.")
+        error = filing.entity_error(entity)
+        if error:
+            raise forms.ValidationError(error)
         return entity
 
     @property
     def consolidated(self) -> bool | None:
-        return {"con": True, "ind": False}.get(self.cleaned_data["scope"])
+        return filing.SCOPES[self.cleaned_data["scope"]]
 
 
 def _grouped(issues):

@@ -6,6 +6,7 @@ from tether.registry.choices import ArrangementType, RenewalType
 from tether.registry.models import (
     Arrangement,
     SubcontractingLink,
+    cloud_models_error,
     compute_notice_deadline,
     notice_period_error,
 )
@@ -89,11 +90,10 @@ class ArrangementImporter(EntityImporter):
                 and values.get("overarching_id") is None):
             errors.append(("overarching_reference",
                            "A subsequent arrangement names its overarching arrangement."))
-        if bool(values.get("cloud_service_model")) != bool(values.get("cloud_deployment_model")):
-            missing = ("cloud_deployment_model" if values.get("cloud_service_model")
-                       else "cloud_service_model")
-            errors.append((missing, "Cloud outsourcing names both its service and deployment "
-                                    "models."))
+        cloud_error = cloud_models_error(values.get("cloud_service_model"),
+                                         values.get("cloud_deployment_model"))
+        if cloud_error:
+            errors.append(cloud_error)
         end, start = values.get("end_date"), values.get("start_date")
         if end is not None and values.get("renewal_type") == RenewalType.OPEN_ENDED:
             errors.append(("end_date", "An open-ended arrangement has no end date."))

@@ -27,7 +27,6 @@ from tether.regulatory.models import ExportStatus, RegisterExport
 from tether.regulatory.validation import ERROR
 
 ISSUES_RETURNED = 500
-SCOPES = {"auto": None, "con": True, "ind": False}
 SCOPE_HELP = ("auto: consolidated (CON) if several entities are in the register's scope, else "
               "this entity alone; con: consolidated; ind: this entity alone.")
 
@@ -83,16 +82,18 @@ class RegisterRequestSerializer(serializers.Serializer):
         queryset=Organisation.objects.filter(dora_profile__isnull=False),
         help_text="The entity maintaining the register: an organisation with a DORA profile.")
     reference_date = serializers.DateField()
-    scope = serializers.ChoiceField(choices=list(SCOPES), default="auto", help_text=SCOPE_HELP)
+    scope = serializers.ChoiceField(choices=list(filing.SCOPES), default="auto",
+                                    help_text=SCOPE_HELP)
 
     def validate_organisation(self, organisation):
-        if not organisation.lei:
-            raise serializers.ValidationError("The entity needs an LEI to file a register.")
+        error = filing.entity_error(organisation)
+        if error:
+            raise serializers.ValidationError(error)
         return organisation
 
     @property
     def consolidated(self) -> bool | None:
-        return SCOPES[self.validated_data["scope"]]
+        return filing.SCOPES[self.validated_data["scope"]]
 
 
 class RegisterExportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
@@ -161,7 +162,7 @@ class ReadinessView(APIView):
         OpenApiParameter("organisation", int, required=True,
                          description="The entity maintaining the register."),
         OpenApiParameter("reference_date", OpenApiTypes.DATE, required=True),
-        OpenApiParameter("scope", str, enum=list(SCOPES), description=SCOPE_HELP),
+        OpenApiParameter("scope", str, enum=list(filing.SCOPES), description=SCOPE_HELP),
     ], responses={200: ReadinessSerializer})
     def get(self, request):
         wanted = RegisterRequestSerializer(data=request.query_params)
